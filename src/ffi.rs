@@ -1,0 +1,138 @@
+//! The C boundary: every export runs its body through [`ws`] or [`win`], which catch panics,
+//! turn `Result<T, WsaError>` into the Windows return convention and set the last error.
+//! Pointer helpers here map NULL to `WSAEFAULT` so shims stay one line of plumbing.
+
+use crate::error::{set_last_error, WsaError};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Result type used inside the library.
+pub type WsResult<T> = Result<T, WsaError>;
+
+fn boundary<T>(fail: T, clear_on_success: bool, f: impl FnOnce() -> WsResult<T>) -> T {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => {
+            if clear_on_success {
+                set_last_error(0);
+            }
+            v
+        }
+        Ok(Err(e)) => {
+            set_last_error(e.0);
+            fail
+        }
+        Err(_) => {
+            set_last_error(WsaError::WSASYSCALLFAILURE.0);
+            fail
+        }
+    }
+}
+
+/// Winsock convention: on success the last error is cleared (Windows does this for the
+/// socket functions), on failure it is set and `fail` (`SOCKET_ERROR`, `INVALID_SOCKET`,
+/// NULL) is returned.
+pub fn ws<T>(fail: T, f: impl FnOnce() -> WsResult<T>) -> T {
+    boundary(fail, true, f)
+}
+
+/// Win32 convention: the last error is left alone on success.
+pub fn win<T>(fail: T, f: impl FnOnce() -> WsResult<T>) -> T {
+    boundary(fail, false, f)
+}
+
+/// Functions that return their error code instead of setting it (`WSAStartup`,
+/// `getaddrinfo`): the code is returned, and also stored when `store` is set.
+pub fn code(store: bool, f: impl FnOnce() -> WsResult<()>) -> i32 {
+    let r = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => e.0,
+        Err(_) => WsaError::WSASYSCALLFAILURE.0,
+    };
+    if store {
+        set_last_error(r);
+    }
+    r as i32
+}
+
+/// A writable reference from a caller's pointer, `WSAEFAULT` when NULL.
+///
+/// # Safety
+/// `p` must be NULL or valid for writes of `T` for the returned lifetime.
+pub unsafe fn out<'a, T>(p: *mut T) -> WsResult<&'a mut T> {
+    // SAFETY: non-NULL pointers are valid by the caller's contract.
+    unsafe { p.as_mut() }.ok_or(WsaError::WSAEFAULT)
+}
+
+/// A readable reference from a caller's pointer, `WSAEFAULT` when NULL.
+///
+/// # Safety
+/// `p` must be NULL or valid for reads of `T` for the returned lifetime.
+pub unsafe fn inp<'a, T>(p: *const T) -> WsResult<&'a T> {
+    // SAFETY: non-NULL pointers are valid by the caller's contract.
+    unsafe { p.as_ref() }.ok_or(WsaError::WSAEFAULT)
+}
+
+/// A byte slice from a caller's buffer; NULL with a non-zero length is `WSAEFAULT`,
+/// a negative length `WSAEINVAL`-free `WSAEFAULT` as Windows reports it.
+///
+/// # Safety
+/// `p` must be valid for `len` bytes when non-NULL.
+pub unsafe fn bytes<'a>(p: *const u8, len: i32) -> WsResult<&'a [u8]> {
+    if len < 0 || (p.is_null() && len != 0) {
+        return Err(WsaError::WSAEFAULT);
+    }
+    if len == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: non-NULL with a caller-guaranteed length.
+    Ok(unsafe { std::slice::from_raw_parts(p, len as usize) })
+}
+
+/// A mutable byte slice from a caller's buffer, with the rules of [`bytes`].
+///
+/// # Safety
+/// `p` must be valid for writes of `len` bytes when non-NULL.
+pub unsafe fn bytes_mut<'a>(p: *mut u8, len: i32) -> WsResult<&'a mut [u8]> {
+    if len < 0 || (p.is_null() && len != 0) {
+        return Err(WsaError::WSAEFAULT);
+    }
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    // SAFETY: non-NULL with a caller-guaranteed length.
+    Ok(unsafe { std::slice::from_raw_parts_mut(p, len as usize) })
+}
+
+/// A NUL-terminated C string as bytes (without the NUL); NULL is `WSAEFAULT`.
+///
+/// # Safety
+/// `p` must be NULL or point to a NUL-terminated string.
+pub unsafe fn cstr<'a>(p: *const std::ffi::c_char) -> WsResult<&'a [u8]> {
+    if p.is_null() {
+        return Err(WsaError::WSAEFAULT);
+    }
+    // SAFETY: non-NULL, NUL-terminated by the caller's contract.
+    Ok(unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes())
+}
+
+/// A NUL-terminated 16-bit `WCHAR` string, decoded from UTF-16 (lossy); NULL is `WSAEFAULT`.
+///
+/// # Safety
+/// `p` must be NULL or point to a NUL-terminated array of `u16`.
+pub unsafe fn wstr(p: *const u16) -> WsResult<String> {
+    if p.is_null() {
+        return Err(WsaError::WSAEFAULT);
+    }
+    let mut n = 0usize;
+    // SAFETY: the string is NUL-terminated, so every index up to the NUL is readable.
+    while unsafe { *p.add(n) } != 0 {
+        n += 1;
+    }
+    // SAFETY: `n` elements were just read.
+    let s = unsafe { std::slice::from_raw_parts(p, n) };
+    Ok(String::from_utf16_lossy(s))
+}
+
+/// Encode `s` as UTF-16 with a terminating NUL.
+pub fn to_wide(s: &str) -> Vec<u16> {
+    s.encode_utf16().chain(std::iter::once(0)).collect()
+}

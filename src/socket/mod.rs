@@ -1,0 +1,304 @@
+//! Sockets: the object behind a `SOCKET` handle, the synchronous Winsock calls, options,
+//! `select` and `WSAPoll`.
+//!
+//! The Linux fd of every socket is non-blocking; Windows blocking mode is emulated here
+//! by waiting in `poll` on the fd and on the calling thread's wake eventfd. `closesocket`
+//! wakes every thread waiting on the socket through that eventfd, so a blocking call ends
+//! with `WSAEINTR` when another thread closes its socket. The fd itself is closed when the
+//! last reference to the [`Socket`] goes, so no thread can ever operate on a reused fd.
+
+mod calls;
+mod options;
+mod select;
+
+use crate::abi;
+use crate::error::WsaError;
+use crate::ffi::WsResult;
+use crate::handle::{table, Object};
+use crate::startup;
+use parking_lot::Mutex;
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Connection state as Windows reports it through `select`, `SO_CONNECT_TIME` and errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Conn {
+    /// Never connected (or a datagram socket).
+    #[default]
+    Fresh,
+    /// A non-blocking `connect` is in progress.
+    Connecting,
+    /// Connected (stream) or has a default peer (datagram).
+    Connected,
+    Listening,
+}
+
+/// A connection taken from the kernel's queue but deferred by a `WSAAccept` condition
+/// function (`CF_DEFER`); the next `WSAAccept` offers it again.
+pub struct Deferred {
+    pub fd: RawFd,
+}
+
+impl Drop for Deferred {
+    fn drop(&mut self) {
+        // SAFETY: the fd is owned by this value and closed once.
+        unsafe { libc::close(self.fd) };
+    }
+}
+
+/// Mutable per-socket state, kept under one lock.
+#[derive(Default)]
+pub struct State {
+    pub nonblocking: bool,
+    /// `SO_RCVTIMEO` / `SO_SNDTIMEO` in milliseconds, 0 = wait forever.
+    pub rcvtimeo: u32,
+    pub sndtimeo: u32,
+    pub conn: Conn,
+    pub connected_at: Option<Instant>,
+    pub shut_rd: bool,
+    pub shut_wr: bool,
+    pub exclusive_addr: bool,
+    pub reuse_addr: bool,
+    pub deferred: Option<Deferred>,
+}
+
+/// The object behind a `SOCKET` handle.
+pub struct Socket {
+    pub fd: RawFd,
+    /// Windows address family, type and protocol, as `SO_PROTOCOL_INFO` reports them.
+    pub family: i32,
+    pub sock_type: i32,
+    pub protocol: i32,
+    /// `WSA_FLAG_*` given at creation.
+    pub flags: u32,
+    pub st: Mutex<State>,
+    closing: AtomicBool,
+    waiters: Mutex<Vec<Arc<Waker>>>,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        if self.fd >= 0 {
+            // SAFETY: the fd is owned by this socket and nobody else holds a reference.
+            unsafe { libc::close(self.fd) };
+        }
+    }
+}
+
+/// A thread's wake-up eventfd, written by whoever must interrupt that thread's wait.
+pub struct Waker {
+    fd: RawFd,
+    awake: AtomicBool,
+}
+
+impl Waker {
+    fn new() -> Waker {
+        // SAFETY: plain syscall; the result is checked.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        Waker { fd, awake: AtomicBool::new(false) }
+    }
+
+    pub fn fd(&self) -> RawFd {
+        self.fd
+    }
+
+    /// Wake the owning thread; repeated wakes before it drains cost no syscall.
+    pub fn wake(&self) {
+        if !self.awake.swap(true, Ordering::AcqRel) {
+            let one: u64 = 1;
+            // SAFETY: writes 8 bytes from a live u64 to our eventfd.
+            unsafe { libc::write(self.fd, &one as *const u64 as *const libc::c_void, 8) };
+        }
+    }
+
+    /// Consume pending wakes (called by the owning thread).
+    pub fn drain(&self) {
+        let mut v: u64 = 0;
+        // SAFETY: reads 8 bytes into a live u64 from our non-blocking eventfd.
+        unsafe { libc::read(self.fd, &mut v as *mut u64 as *mut libc::c_void, 8) };
+        self.awake.store(false, Ordering::Release);
+    }
+}
+
+impl Drop for Waker {
+    fn drop(&mut self) {
+        if self.fd >= 0 {
+            // SAFETY: the eventfd is owned by this waker.
+            unsafe { libc::close(self.fd) };
+        }
+    }
+}
+
+thread_local! {
+    static WAKER: Arc<Waker> = Arc::new(Waker::new());
+}
+
+/// The calling thread's waker.
+pub fn thread_waker() -> Arc<Waker> {
+    WAKER.with(|w| w.clone())
+}
+
+/// Milliseconds left until `deadline`, for `poll`; -1 means no deadline.
+pub fn poll_timeout(deadline: Option<Instant>) -> i32 {
+    match deadline {
+        None => -1,
+        Some(d) => {
+            let left = d.saturating_duration_since(Instant::now());
+            // Round up so a wait never ends early.
+            let ms = left.as_micros().div_ceil(1000);
+            ms.min(i32::MAX as u128) as i32
+        }
+    }
+}
+
+/// Translate the errno of the last failed call on this socket.
+pub fn os_error() -> WsaError {
+    WsaError::last_os()
+}
+
+/// The last errno on this thread.
+pub fn errno() -> i32 {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+impl Socket {
+    fn new(fd: RawFd, family: i32, sock_type: i32, protocol: i32, flags: u32) -> Socket {
+        Socket {
+            fd,
+            family,
+            sock_type,
+            protocol,
+            flags,
+            st: Mutex::new(State::default()),
+            closing: AtomicBool::new(false),
+            waiters: Mutex::new(Vec::new()),
+        }
+    }
+
+    #[cfg(test)]
+    pub fn for_tests() -> Socket {
+        Socket::new(-1, abi::AF_INET, abi::SOCK_STREAM, abi::IPPROTO_TCP, 0)
+    }
+
+    pub fn is_stream(&self) -> bool {
+        self.sock_type == abi::SOCK_STREAM
+    }
+
+    pub fn is_closing(&self) -> bool {
+        self.closing.load(Ordering::Acquire)
+    }
+
+    /// Block until the fd reports one of `events`, the deadline passes (`WSAETIMEDOUT`) or
+    /// the socket is closed by another thread (`WSAEINTR`). Returns the revents.
+    pub fn wait(&self, events: i16, deadline: Option<Instant>) -> WsResult<i16> {
+        let waker = thread_waker();
+        self.waiters.lock().push(waker.clone());
+        let r = self.wait_registered(&waker, events, deadline);
+        self.waiters.lock().retain(|w| !Arc::ptr_eq(w, &waker));
+        r
+    }
+
+    fn wait_registered(&self, waker: &Waker, events: i16, deadline: Option<Instant>) -> WsResult<i16> {
+        loop {
+            if self.is_closing() {
+                return Err(WsaError::WSAEINTR);
+            }
+            let mut fds = [
+                libc::pollfd { fd: self.fd, events, revents: 0 },
+                libc::pollfd { fd: waker.fd(), events: libc::POLLIN, revents: 0 },
+            ];
+            let timeout = poll_timeout(deadline);
+            // SAFETY: `fds` is a live array of two pollfds.
+            let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout) };
+            if r < 0 {
+                if errno() == libc::EINTR {
+                    continue;
+                }
+                return Err(os_error());
+            }
+            if fds[1].revents != 0 {
+                waker.drain();
+            }
+            if self.is_closing() {
+                return Err(WsaError::WSAEINTR);
+            }
+            if fds[0].revents != 0 {
+                return Ok(fds[0].revents);
+            }
+            if r == 0 || deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(WsaError::WSAETIMEDOUT);
+            }
+        }
+    }
+
+    /// Deadline for a blocking receive or send given a timeout option in milliseconds.
+    pub fn deadline(ms: u32) -> Option<Instant> {
+        (ms != 0).then(|| Instant::now() + Duration::from_millis(ms as u64))
+    }
+
+    /// Mark the socket closed and wake every thread blocked on it.
+    fn begin_close(&self) {
+        self.closing.store(true, Ordering::Release);
+        for w in self.waiters.lock().iter() {
+            w.wake();
+        }
+    }
+}
+
+/// The socket a handle names. Before `WSAStartup` every call fails with
+/// `WSANOTINITIALISED`; a handle that is not a live socket gives `WSAENOTSOCK`.
+pub fn get(s: usize) -> WsResult<Arc<Socket>> {
+    startup::require()?;
+    match table().get(s) {
+        Some(Object::Socket(sock)) => Ok(sock),
+        _ => Err(WsaError::WSAENOTSOCK),
+    }
+}
+
+/// Wrap a new Linux fd in a socket object and give it a handle.
+pub fn register(fd: RawFd, family: i32, sock_type: i32, protocol: i32, flags: u32) -> WsResult<(usize, Arc<Socket>)> {
+    let sock = Arc::new(Socket::new(fd, family, sock_type, protocol, flags));
+    match table().insert(Object::Socket(sock.clone())) {
+        Some(h) => Ok((h, sock)),
+        None => Err(WsaError::WSAEMFILE),
+    }
+}
+
+/// Close a socket handle: the handle dies at once, threads blocked on the socket are woken
+/// with `WSAEINTR`, and the fd is closed as soon as the last of them has let go.
+pub fn close(s: usize) -> WsResult<()> {
+    startup::require()?;
+    let sock = match table().get(s) {
+        Some(Object::Socket(_)) => match table().remove(s) {
+            Some(Object::Socket(sock)) => sock,
+            _ => return Err(WsaError::WSAENOTSOCK),
+        },
+        _ => return Err(WsaError::WSAENOTSOCK),
+    };
+    sock.begin_close();
+    // Give woken threads a moment to drop their references, so the fd (and the port it
+    // holds) is released before closesocket returns whenever that is possible.
+    let start = Instant::now();
+    while Arc::strong_count(&sock) > 1 && start.elapsed() < Duration::from_millis(200) {
+        std::thread::sleep(Duration::from_micros(200));
+        for w in sock.waiters.lock().iter() {
+            w.wake();
+        }
+    }
+    Ok(())
+}
+
+/// Close every socket (the last `WSACleanup`).
+pub fn close_all() {
+    for (h, obj) in table().snapshot() {
+        // Only sockets close here; other objects (events, ports) outlive WSACleanup.
+        #[allow(irrefutable_let_patterns)]
+        if let Object::Socket(sock) = obj {
+            if table().remove(h).is_some() {
+                sock.begin_close();
+            }
+        }
+    }
+}

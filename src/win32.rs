@@ -1,0 +1,21 @@
+//! Win32 handle functions that apply to every object in the handle table.
+
+use crate::error::WsaError;
+use crate::ffi;
+use crate::handle::{table, Object};
+
+/// `BOOL CloseHandle(HANDLE)`: closes any object in the handle table; a socket is closed
+/// as by `closesocket`.
+#[no_mangle]
+pub extern "C" fn CloseHandle(h: usize) -> i32 {
+    ffi::win(0, || match table().get(h) {
+        Some(Object::Socket(_)) => crate::socket::close(h).map(|_| 1).map_err(|e| {
+            if e == WsaError::WSAENOTSOCK {
+                WsaError::ERROR_INVALID_HANDLE
+            } else {
+                e
+            }
+        }),
+        None => Err(WsaError::ERROR_INVALID_HANDLE),
+    })
+}
