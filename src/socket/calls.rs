@@ -284,7 +284,11 @@ pub fn refresh_connect(sock: &Socket) {
     // SAFETY: one live pollfd, zero timeout.
     if unsafe { libc::poll(&mut p, 1, 0) } == 1 {
         if p.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
-            st.conn = Conn::Fresh;
+            st.conn = Conn::Failed;
+            st.connect_error = match so_error(sock.fd) {
+                0 => libc::ECONNREFUSED,
+                e => e,
+            };
         } else if p.revents & libc::POLLOUT != 0 {
             st.conn = Conn::Connected;
             st.connected_at = Some(Instant::now());
@@ -339,7 +343,7 @@ pub fn connect(sock: &Socket, a: &SockAddr) -> WsResult<()> {
             Conn::Connected => return Err(WsaError::WSAEISCONN),
             Conn::Connecting => return Err(WsaError::WSAEALREADY),
             Conn::Listening => return Err(WsaError::WSAEINVAL),
-            Conn::Fresh => {}
+            Conn::Fresh | Conn::Failed => {}
         }
         if is_unspecified(a) || a.port() == 0 {
             return Err(WsaError::WSAEADDRNOTAVAIL);

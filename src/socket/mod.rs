@@ -33,6 +33,9 @@ pub enum Conn {
     /// Connected (stream) or has a default peer (datagram).
     Connected,
     Listening,
+    /// A non-blocking `connect` failed; the error is kept for `SO_ERROR` and the socket is
+    /// reported in `select`'s `exceptfds` until it connects again or is closed.
+    Failed,
 }
 
 /// A connection taken from the kernel's queue but deferred by a `WSAAccept` condition
@@ -56,6 +59,8 @@ pub struct State {
     pub rcvtimeo: u32,
     pub sndtimeo: u32,
     pub conn: Conn,
+    /// Linux errno of a failed non-blocking connect (`Conn::Failed`).
+    pub connect_error: i32,
     pub connected_at: Option<Instant>,
     pub shut_rd: bool,
     pub shut_wr: bool,

@@ -172,7 +172,13 @@ fn get_own(sock: &Socket, name: i32) -> WsResult<Option<Vec<u8>>> {
         SO_GROUP_ID | SO_GROUP_PRIORITY => int(0),
         SO_CONDITIONAL_ACCEPT => int(0),
         SO_ERROR => {
-            let e = super::calls::so_error(sock.fd);
+            let mut e = super::calls::so_error(sock.fd);
+            if e == 0 {
+                let st = st();
+                if st.conn == Conn::Failed {
+                    e = st.connect_error;
+                }
+            }
             int(if e == 0 { 0 } else { crate::error::from_errno(e).0 as i32 })
         }
         SO_MAX_MSG_SIZE => {

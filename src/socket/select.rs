@@ -54,6 +54,7 @@ fn ready(sock: &Socket, which: usize, rev: i16) -> bool {
         },
         EXCEPT => match conn {
             Conn::Connecting => err,
+            Conn::Failed => true,
             Conn::Connected => rev & libc::POLLPRI != 0,
             _ => false,
         },
@@ -132,13 +133,17 @@ fn select(lists: &[Vec<SOCKET>], deadline: Option<Instant>) -> WsResult<Vec<Vec<
     loop {
         for (i, (_, sock)) in socks.iter().enumerate() {
             refresh_connect(sock);
-            // A never-connected stream socket can report nothing Windows would show.
+            // A never-connected stream socket can report nothing Windows would show, and
+            // a failed connect is reported without asking the kernel.
             let st = sock.st.lock();
-            if sock.is_stream() && st.conn == Conn::Fresh {
+            if sock.is_stream() && matches!(st.conn, Conn::Fresh | Conn::Failed) {
                 fds[i].fd = -1;
             }
         }
-        let timeout = poll_timeout(deadline);
+        let failed = socks
+            .iter()
+            .any(|(h, s)| lists[EXCEPT].contains(h) && s.st.lock().conn == Conn::Failed);
+        let timeout = if failed { 0 } else { poll_timeout(deadline) };
         // SAFETY: `fds` is a live array of pollfds.
         let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
         if n < 0 {
@@ -152,7 +157,8 @@ fn select(lists: &[Vec<SOCKET>], deadline: Option<Instant>) -> WsResult<Vec<Vec<
         for (which, list) in lists.iter().enumerate() {
             for &h in list {
                 let i = socks.iter().position(|(s, _)| *s == h).unwrap_or(0);
-                if fds[i].fd >= 0 && ready(&socks[i].1, which, fds[i].revents) {
+                let failed = socks[i].1.st.lock().conn == Conn::Failed;
+                if (fds[i].fd >= 0 || failed) && ready(&socks[i].1, which, fds[i].revents) {
                     if !out[which].contains(&h) {
                         out[which].push(h);
                     }
@@ -222,6 +228,9 @@ fn poll_revents(sock: &Socket, asked: i16, rev: i16) -> i16 {
     if sock.is_stream() && conn != Conn::Fresh && rev & (libc::POLLHUP | libc::POLLRDHUP) != 0 {
         out |= POLLHUP;
     }
+    if conn == Conn::Failed {
+        out |= POLLERR | POLLHUP;
+    }
     out & (asked | POLLERR | POLLHUP)
 }
 
@@ -281,12 +290,13 @@ fn wsapoll(entries: &mut [WsaPollFd], timeout: i32) -> WsResult<i32> {
         for (i, s) in socks.iter().enumerate() {
             if let Some(s) = s {
                 refresh_connect(s);
-                if s.is_stream() && s.st.lock().conn == Conn::Fresh {
+                if s.is_stream() && matches!(s.st.lock().conn, Conn::Fresh | Conn::Failed) {
                     fds[i].fd = -1;
                 }
             }
         }
-        let t = if invalid > 0 { 0 } else { poll_timeout(deadline) };
+        let failed = socks.iter().flatten().any(|s| s.st.lock().conn == Conn::Failed);
+        let t = if invalid > 0 || failed { 0 } else { poll_timeout(deadline) };
         // SAFETY: `fds` is a live array of pollfds.
         let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, t) };
         if r < 0 {
