@@ -50,7 +50,7 @@ fn fill(data: &mut WSADATA, version: u16) {
     let old = version & 0xff < 2;
     data.i_max_sockets = if old { 32767 } else { 0 };
     data.i_max_udp_dg = if old { 65467 } else { 0 };
-    data.lp_vendor_info = std::ptr::null_mut();
+    // Windows leaves lpVendorInfo as the caller had it.
     data.sz_description = [0; 257];
     data.sz_system_status = [0; 129];
     let d = b"WinSock 2.0";
@@ -66,12 +66,17 @@ fn fill(data: &mut WSADATA, version: u16) {
 #[no_mangle]
 pub unsafe extern "C" fn WSAStartup(requested: u16, data: *mut WSADATA) -> i32 {
     ffi::code(false, || {
-        // SAFETY: NULL or a writable WSADATA by the caller's contract.
-        let data = unsafe { ffi::out(data) }?;
         let (version, supported) = negotiate(requested);
-        fill(data, version);
+        // SAFETY: NULL or a writable WSADATA by the caller's contract.
+        let mut data = unsafe { data.as_mut() };
+        if let Some(d) = data.as_deref_mut() {
+            fill(d, version);
+        }
         if !supported {
             return Err(WsaError::WSAVERNOTSUPPORTED);
+        }
+        if data.is_none() {
+            return Err(WsaError::WSAEFAULT);
         }
         let _g = LOCK.lock();
         REFS.fetch_add(1, Ordering::AcqRel);
