@@ -18,7 +18,7 @@ static int tu_failures;
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
 #endif
-static void tu_ok(int cond, const char *file, int line, const char *fmt, ...)
+static inline void tu_ok(int cond, const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
     tu_checks++;
@@ -46,7 +46,7 @@ static void tu_ok(int cond, const char *file, int line, const char *fmt, ...)
     } while (0)
 
 /* Start Winsock 2.2 or exit. */
-static void tu_startup(void)
+static inline void tu_startup(void)
 {
     WSADATA d;
     int r = WSAStartup(MAKEWORD(2, 2), &d);
@@ -57,7 +57,7 @@ static void tu_startup(void)
 }
 
 /* A connected TCP pair over 127.0.0.1 (blocking sockets). Returns 0 on success. */
-static int tu_tcp_pair(SOCKET *client, SOCKET *server)
+static inline int tu_tcp_pair(SOCKET *client, SOCKET *server)
 {
     struct sockaddr_in a;
     int len = sizeof(a);
@@ -84,7 +84,7 @@ static int tu_tcp_pair(SOCKET *client, SOCKET *server)
 }
 
 /* Print the summary line and give main()'s return value. */
-static int test_done(void)
+static inline int test_done(void)
 {
     printf("%d checks, %d failed\n", tu_checks, tu_failures);
     fflush(stdout);

@@ -179,12 +179,30 @@ pub unsafe extern "C" fn ws2_bind(s: SOCKET, name: *const u8, len: i32) -> i32 {
 }
 
 pub fn bind(sock: &Socket, a: &SockAddr) -> WsResult<()> {
+    if sock.family != abi::AF_UNIX && local_addr(sock).is_ok() {
+        return Err(WsaError::WSAEINVAL);
+    }
+    let v6only = sock.family == abi::AF_INET6 && v6only(sock);
+    super::ports::check(sock, a, v6only)?;
     super::options::before_bind(sock)?;
     // SAFETY: `a` holds a valid Linux address of `a.len` bytes.
     if unsafe { libc::bind(sock.fd, a.as_ptr(), a.len) } != 0 {
         return Err(os_error());
     }
+    if let Ok(bound) = local_addr(sock) {
+        super::ports::record(sock, &bound, v6only);
+    }
     Ok(())
+}
+
+fn v6only(sock: &Socket) -> bool {
+    let mut v: i32 = 0;
+    let mut l = 4 as libc::socklen_t;
+    // SAFETY: a live i32 and its length.
+    unsafe {
+        libc::getsockopt(sock.fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, &mut v as *mut i32 as *mut libc::c_void, &mut l)
+    };
+    v != 0
 }
 
 /// The socket's local address; `WSAEINVAL` when it is not bound yet.
@@ -284,15 +302,23 @@ pub fn refresh_connect(sock: &Socket) {
     // SAFETY: one live pollfd, zero timeout.
     if unsafe { libc::poll(&mut p, 1, 0) } == 1 {
         if p.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
-            st.conn = Conn::Failed;
-            st.connect_error = match so_error(sock.fd) {
-                0 => libc::ECONNREFUSED,
-                e => e,
-            };
+            fail_connect(&mut st, so_error(sock.fd), true);
         } else if p.revents & libc::POLLOUT != 0 {
             st.conn = Conn::Connected;
             st.connected_at = Some(Instant::now());
+            st.so_error = 0;
         }
+    }
+}
+
+/// Record a failed connect: the socket reports it in `exceptfds` and `SO_ERROR`.
+/// A synchronous failure (reported by `connect` itself) leaves `SO_ERROR` at 0, as Windows.
+fn fail_connect(st: &mut super::State, errno: i32, sticky: bool) {
+    let e = if errno == 0 { libc::ECONNREFUSED } else { errno };
+    st.conn = Conn::Failed;
+    st.connect_error = e;
+    if sticky {
+        st.so_error = crate::error::from_errno(e).0;
     }
 }
 
@@ -336,7 +362,7 @@ fn is_unspecified(a: &SockAddr) -> bool {
     a.to_std().is_some_and(|s| s.ip().is_unspecified())
 }
 
-pub fn connect(sock: &Socket, a: &SockAddr) -> WsResult<()> {
+pub fn connect(sock: &Arc<Socket>, a: &SockAddr) -> WsResult<()> {
     if sock.is_stream() {
         refresh_connect(sock);
         match sock.st.lock().conn {
@@ -357,6 +383,16 @@ pub fn connect(sock: &Socket, a: &SockAddr) -> WsResult<()> {
         unsafe { libc::connect(sock.fd, un.as_ptr(), un.len) };
         sock.st.lock().conn = Conn::Fresh;
         return Ok(());
+    }
+    if sock.st.lock().conn == Conn::Failed {
+        // Linux keeps a failed TCP socket in a state that refuses a new connect; an
+        // AF_UNSPEC connect returns it to the unconnected state, as Windows' socket is.
+        let mut un = SockAddr::default();
+        un.storage.ss_family = libc::AF_UNSPEC as libc::sa_family_t;
+        un.len = std::mem::size_of::<libc::sa_family_t>() as libc::socklen_t;
+        // SAFETY: an AF_UNSPEC address resets the association.
+        unsafe { libc::connect(sock.fd, un.as_ptr(), un.len) };
+        sock.st.lock().conn = Conn::Fresh;
     }
     // SAFETY: `a` is a valid Linux address.
     let r = unsafe { libc::connect(sock.fd, a.as_ptr(), a.len) };
@@ -383,7 +419,7 @@ pub fn connect(sock: &Socket, a: &SockAddr) -> WsResult<()> {
         return Err(e);
     }
     if err != 0 {
-        sock.st.lock().conn = Conn::Fresh;
+        fail_connect(&mut sock.st.lock(), err, false);
         return Err(crate::error::from_errno(err));
     }
     mark_connected(sock);
@@ -393,6 +429,7 @@ pub fn connect(sock: &Socket, a: &SockAddr) -> WsResult<()> {
 fn mark_connected(sock: &Socket) {
     let mut st = sock.st.lock();
     st.conn = Conn::Connected;
+    st.so_error = 0;
     st.connected_at = Some(Instant::now());
 }
 
@@ -437,7 +474,7 @@ unsafe fn check_addr_out(sock: &Socket, addr: *mut u8, lenp: *mut i32) -> WsResu
 }
 
 /// Take one connection from the listener (a deferred one first).
-fn accept_fd(sock: &Socket) -> WsResult<(RawFd, SockAddr)> {
+fn accept_fd(sock: &Arc<Socket>) -> WsResult<(RawFd, SockAddr)> {
     if sock.st.lock().conn != Conn::Listening {
         return Err(WsaError::WSAEINVAL);
     }
@@ -481,13 +518,8 @@ fn adopt(listener: &Socket, fd: RawFd) -> WsResult<SOCKET> {
             return Err(e);
         }
     };
-    let l = listener.st.lock();
-    let mut st = sock.st.lock();
-    st.nonblocking = l.nonblocking;
-    st.rcvtimeo = l.rcvtimeo;
-    st.sndtimeo = l.sndtimeo;
-    st.conn = Conn::Connected;
-    st.connected_at = Some(Instant::now());
+    super::options::inherit(listener, &sock);
+    mark_connected(&sock);
     Ok(h)
 }
 
@@ -653,7 +685,7 @@ pub struct Received {
 
 /// Receive into `bufs` with Windows semantics (blocking per the socket's mode, timeouts,
 /// `MSG_WAITALL`, shutdown and connection checks).
-pub fn recv(sock: &Socket, bufs: &mut [libc::iovec], flags: i32) -> WsResult<Received> {
+pub fn recv(sock: &Arc<Socket>, bufs: &mut [libc::iovec], flags: i32) -> WsResult<Received> {
     let lflags = recv_flags(sock, flags)?;
     let (nonblocking, deadline) = {
         let st = sock.st.lock();
@@ -741,7 +773,7 @@ fn recv_once(
 
 /// Send `bufs` with Windows semantics: a blocking stream send returns only when everything
 /// is queued; a non-blocking one may queue part.
-pub fn send(sock: &Socket, bufs: &[libc::iovec], flags: i32, to: Option<&SockAddr>) -> WsResult<usize> {
+pub fn send(sock: &Arc<Socket>, bufs: &[libc::iovec], flags: i32, to: Option<&SockAddr>) -> WsResult<usize> {
     let lflags = send_flags(sock, flags)?;
     let (nonblocking, deadline) = {
         let st = sock.st.lock();
@@ -945,9 +977,12 @@ pub extern "C" fn ws2_shutdown(s: SOCKET, how: i32) -> i32 {
 pub unsafe extern "C" fn ioctlsocket(s: SOCKET, cmd: i32, argp: *mut u32) -> i32 {
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
-        // SAFETY: NULL or a caller's u_long.
-        let arg = unsafe { ffi::out(argp) }?;
-        *arg = ioctl(&sock, cmd, *arg)?;
+        if !matches!(cmd, FIONBIO | FIONREAD | SIOCATMARK) {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        let arg = ffi::probe_read(argp)?;
+        let v = ioctl(&sock, cmd, arg)?;
+        ffi::probe_write(argp, v)?;
         Ok(0)
     })
 }
@@ -967,6 +1002,15 @@ pub fn ioctl(sock: &Arc<Socket>, cmd: i32, arg: u32) -> WsResult<u32> {
             }
             Ok(n.max(0) as u32)
         }
+        SIOCATMARK if inline_oob(sock) => {
+            // Inline: urgent data is pending while the read position is at the mark.
+            let mut at: libc::c_int = 0;
+            // SAFETY: SIOCATMARK writes one int.
+            if unsafe { libc::ioctl(sock.fd, 0x8905 /* SIOCATMARK */, &mut at) } != 0 {
+                return Err(os_error());
+            }
+            Ok((at == 0) as u32)
+        }
         SIOCATMARK => {
             // Windows answers TRUE when no urgent data is waiting to be read.
             let mut b = 0u8;
@@ -976,6 +1020,14 @@ pub fn ioctl(sock: &Arc<Socket>, cmd: i32, arg: u32) -> WsResult<u32> {
             };
             Ok(if r > 0 { 0 } else { 1 })
         }
-        _ => Err(WsaError::WSAEINVAL),
+        _ => Err(WsaError::WSAEOPNOTSUPP),
     }
+}
+
+fn inline_oob(sock: &Socket) -> bool {
+    let mut v: i32 = 0;
+    let mut l = 4 as libc::socklen_t;
+    // SAFETY: a live i32 and its length.
+    unsafe { libc::getsockopt(sock.fd, libc::SOL_SOCKET, libc::SO_OOBINLINE, &mut v as *mut i32 as *mut libc::c_void, &mut l) };
+    v != 0
 }

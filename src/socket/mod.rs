@@ -9,6 +9,8 @@
 
 mod calls;
 mod options;
+mod ports;
+mod protocol_info;
 mod select;
 
 use crate::abi;
@@ -67,6 +69,17 @@ pub struct State {
     pub exclusive_addr: bool,
     pub reuse_addr: bool,
     pub deferred: Option<Deferred>,
+    /// `SO_ERROR` as a WSA code: sticky until set again, as on Windows.
+    pub so_error: u32,
+    /// `SO_LINGER` as the program set it (`l_onoff`, `l_linger`), kept verbatim.
+    pub linger: Option<(u16, u16)>,
+    /// `SO_RCVBUF` / `SO_SNDBUF` as set (Linux rounds and doubles them).
+    pub rcvbuf: Option<u32>,
+    pub sndbuf: Option<u32>,
+    /// `IPV6_V6ONLY` set on an IPv4 socket before bind (Windows keeps and reports it).
+    pub v6only_on_v4: bool,
+    pub conditional_accept: bool,
+    pub group_priority: u32,
 }
 
 /// The object behind a `SOCKET` handle.
@@ -85,6 +98,7 @@ pub struct Socket {
 
 impl Drop for Socket {
     fn drop(&mut self) {
+        ports::release(self);
         if self.fd >= 0 {
             // SAFETY: the fd is owned by this socket and nobody else holds a reference.
             unsafe { libc::close(self.fd) };
@@ -197,12 +211,9 @@ impl Socket {
 
     /// Block until the fd reports one of `events`, the deadline passes (`WSAETIMEDOUT`) or
     /// the socket is closed by another thread (`WSAEINTR`). Returns the revents.
-    pub fn wait(&self, events: i16, deadline: Option<Instant>) -> WsResult<i16> {
-        let waker = thread_waker();
-        self.waiters.lock().push(waker.clone());
-        let r = self.wait_registered(&waker, events, deadline);
-        self.waiters.lock().retain(|w| !Arc::ptr_eq(w, &waker));
-        r
+    pub fn wait(self: &Arc<Self>, events: i16, deadline: Option<Instant>) -> WsResult<i16> {
+        let watch = Watch::new(std::slice::from_ref(self));
+        self.wait_registered(&watch.waker, events, deadline)
     }
 
     fn wait_registered(&self, waker: &Waker, events: i16, deadline: Option<Instant>) -> WsResult<i16> {
@@ -248,6 +259,34 @@ impl Socket {
         self.closing.store(true, Ordering::Release);
         for w in self.waiters.lock().iter() {
             w.wake();
+        }
+    }
+}
+
+/// The calling thread's waker registered on a set of sockets for the life of a wait, so
+/// `closesocket` on any of them wakes the thread (`select`, `WSAPoll`, blocking calls).
+pub struct Watch {
+    pub waker: Arc<Waker>,
+    socks: Vec<Arc<Socket>>,
+}
+
+impl Watch {
+    pub fn new(socks: &[Arc<Socket>]) -> Watch {
+        let waker = thread_waker();
+        for s in socks {
+            s.waiters.lock().push(waker.clone());
+        }
+        Watch { waker, socks: socks.to_vec() }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        for s in &self.socks {
+            let mut w = s.waiters.lock();
+            if let Some(i) = w.iter().position(|w| Arc::ptr_eq(w, &self.waker)) {
+                w.swap_remove(i);
+            }
         }
     }
 }

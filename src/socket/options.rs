@@ -1,6 +1,8 @@
-//! `getsockopt` / `setsockopt`: Windows levels and option names translated to Linux, or
-//! answered from the socket's own state where Windows semantics differ (timeouts in DWORD
-//! milliseconds, `SO_ERROR` as a WSA code, `SO_LINGER` with `u_short` fields, ...).
+//! `getsockopt` / `setsockopt`: every Windows option is described once in [`lookup`] by its
+//! value shape (how many bytes Windows reads and writes, and which lengths it accepts) and
+//! its target (a Linux option, or state the socket keeps itself because Windows semantics
+//! differ: timeouts in DWORD milliseconds, `SO_ERROR` as a sticky WSA code, `SO_LINGER`
+//! with `u_short` fields kept as set, buffer sizes reported as set, ...).
 
 use super::calls::refresh_connect;
 use super::{get, os_error, Conn, Socket};
@@ -70,165 +72,227 @@ const IPV6_HOPLIMIT: i32 = 21;
 const IPV6_V6ONLY: i32 = 27;
 const IPV6_RECVTCLASS: i32 = 40;
 
-/// How an option's value is shaped.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// A 4-byte int or BOOL passed straight through.
+/// How Windows reads and writes an option's value.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shape {
+    /// SOL_SOCKET BOOL: set takes any length (0 and -1 too); get writes 1, 2 or 4 bytes and
+    /// reports 1 for buffers shorter than 4.
+    SolBool,
+    /// SOL_SOCKET 4-byte value whose short get zero-fills the buffer before failing.
+    SolInt,
+    /// 4-byte value: shorter buffers are `WSAEFAULT` and left untouched.
     Int,
-    /// A BOOL Windows normalises to 0/1 on read.
-    Bool,
-    /// Raw bytes of a fixed size passed straight through (ip_mreq, ipv6_mreq, in_addr).
+    /// One byte both ways (TCP_NODELAY, SO_KEEPALIVE, IPV6_V6ONLY).
+    Byte,
+    /// IP-level BOOL: 1 byte for buffers shorter than 4, else 4.
+    IpBool,
+    /// IP-level byte-sized integer (TTL, hop limits): like `IpBool` but values over 255
+    /// are `WSAEINVAL`.
+    IpByte,
+    /// A structure of this many bytes (membership requests, addresses).
     Raw(usize),
+    /// Set only (membership requests): get is `WSAENOPROTOOPT`.
+    SetOnly(usize),
 }
 
-/// A Windows option that maps to one Linux option.
-struct Mapped {
-    level: i32,
-    name: i32,
-    kind: Kind,
+/// Where an option's value lives.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Target {
+    Linux(i32, i32),
+    Own(i32),
+    /// A source-specific membership: Windows orders `ip_mreq_source` (group, source,
+    /// interface), Linux (group, interface, source).
+    SourceMembership(i32),
+    DontFragment,
+    /// IPV6_V6ONLY asked of an IPv4 socket: kept, as Windows does, until it is bound.
+    V6OnlyOnV4,
 }
 
-fn mapped(sock: &Socket, level: i32, name: i32) -> WsResult<Option<Mapped>> {
-    let m = |level, name, kind| Ok(Some(Mapped { level, name, kind }));
-    match level {
+fn lookup(sock: &Socket, level: i32, name: i32) -> WsResult<(Shape, Target)> {
+    use Shape::*;
+    use Target::*;
+    let stream = sock.is_stream();
+    let r = match level {
         SOL_SOCKET => match name {
-            SO_DEBUG => m(libc::SOL_SOCKET, libc::SO_DEBUG, Kind::Bool),
-            SO_KEEPALIVE => m(libc::SOL_SOCKET, libc::SO_KEEPALIVE, Kind::Bool),
-            SO_DONTROUTE => m(libc::SOL_SOCKET, libc::SO_DONTROUTE, Kind::Bool),
-            SO_BROADCAST => m(libc::SOL_SOCKET, libc::SO_BROADCAST, Kind::Bool),
-            SO_OOBINLINE => m(libc::SOL_SOCKET, libc::SO_OOBINLINE, Kind::Bool),
-            _ => Ok(None),
+            SO_DEBUG => (SolBool, Linux(libc::SOL_SOCKET, libc::SO_DEBUG)),
+            SO_BROADCAST => (SolBool, Linux(libc::SOL_SOCKET, libc::SO_BROADCAST)),
+            SO_OOBINLINE => (SolBool, Linux(libc::SOL_SOCKET, libc::SO_OOBINLINE)),
+            SO_KEEPALIVE => (Byte, Linux(libc::SOL_SOCKET, libc::SO_KEEPALIVE)),
+            SO_DONTROUTE => (Byte, Linux(libc::SOL_SOCKET, libc::SO_DONTROUTE)),
+            SO_ACCEPTCONN | SO_REUSEADDR | SO_EXCLUSIVEADDRUSE | SO_CONDITIONAL_ACCEPT => (SolBool, Own(name)),
+            SO_DONTLINGER | SO_LINGER if !stream => return Err(WsaError::WSAENOPROTOOPT),
+            SO_DONTLINGER => (SolBool, Own(name)),
+            SO_LINGER | SO_SNDBUF | SO_RCVBUF => (SolInt, Own(name)),
+            SO_CONNECT_TIME if !stream => return Err(WsaError::WSAENOPROTOOPT),
+            SO_MAX_MSG_SIZE if stream => return Err(WsaError::WSAENOPROTOOPT),
+            SO_SNDTIMEO | SO_RCVTIMEO | SO_ERROR | SO_TYPE | SO_GROUP_ID | SO_GROUP_PRIORITY | SO_MAX_MSG_SIZE
+            | SO_CONNECT_TIME => (Int, Own(name)),
+            _ => return Err(WsaError::WSAENOPROTOOPT),
         },
         abi::IPPROTO_TCP => {
-            if !sock.is_stream() {
+            if !stream {
                 return Err(WsaError::WSAENOPROTOOPT);
             }
             match name {
-                TCP_NODELAY => m(libc::IPPROTO_TCP, libc::TCP_NODELAY, Kind::Bool),
-                TCP_KEEPALIVE => m(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, Kind::Int),
-                TCP_MAXSEG => m(libc::IPPROTO_TCP, libc::TCP_MAXSEG, Kind::Int),
-                TCP_KEEPCNT => m(libc::IPPROTO_TCP, libc::TCP_KEEPCNT, Kind::Int),
-                TCP_KEEPINTVL => m(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, Kind::Int),
-                _ => Err(WsaError::WSAENOPROTOOPT),
+                TCP_NODELAY => (Byte, Linux(libc::IPPROTO_TCP, libc::TCP_NODELAY)),
+                TCP_KEEPALIVE => (Int, Linux(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE)),
+                TCP_MAXSEG => (Int, Linux(libc::IPPROTO_TCP, libc::TCP_MAXSEG)),
+                TCP_KEEPCNT => (Int, Linux(libc::IPPROTO_TCP, libc::TCP_KEEPCNT)),
+                TCP_KEEPINTVL => (Int, Linux(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL)),
+                _ => return Err(WsaError::WSAENOPROTOOPT),
             }
         }
         abi::IPPROTO_IP => {
-            if sock.family != abi::AF_INET {
+            if !matches!(sock.family, abi::AF_INET | abi::AF_INET6) {
                 return Err(WsaError::WSAEINVAL);
             }
+            let multicast = matches!(name, IP_MULTICAST_IF | IP_MULTICAST_TTL | IP_MULTICAST_LOOP);
+            if multicast && stream {
+                return Err(WsaError::WSAEINVAL);
+            }
+            let ip = |n| Linux(libc::IPPROTO_IP, n);
             match name {
-                IP_OPTIONS => m(libc::IPPROTO_IP, libc::IP_OPTIONS, Kind::Raw(0)),
-                IP_HDRINCL => m(libc::IPPROTO_IP, libc::IP_HDRINCL, Kind::Bool),
-                IP_TOS => m(libc::IPPROTO_IP, libc::IP_TOS, Kind::Int),
-                IP_TTL => m(libc::IPPROTO_IP, libc::IP_TTL, Kind::Int),
-                IP_MULTICAST_IF => m(libc::IPPROTO_IP, libc::IP_MULTICAST_IF, Kind::Raw(4)),
-                IP_MULTICAST_TTL => m(libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, Kind::Int),
-                IP_MULTICAST_LOOP => m(libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP, Kind::Bool),
-                IP_ADD_MEMBERSHIP => m(libc::IPPROTO_IP, libc::IP_ADD_MEMBERSHIP, Kind::Raw(8)),
-                IP_DROP_MEMBERSHIP => m(libc::IPPROTO_IP, libc::IP_DROP_MEMBERSHIP, Kind::Raw(8)),
-                IP_PKTINFO => m(libc::IPPROTO_IP, libc::IP_PKTINFO, Kind::Bool),
-                IP_RECVTTL => m(libc::IPPROTO_IP, libc::IP_RECVTTL, Kind::Bool),
-                IP_RECVTOS => m(libc::IPPROTO_IP, libc::IP_RECVTOS, Kind::Bool),
-                IP_DONTFRAGMENT | IP_ADD_SOURCE_MEMBERSHIP | IP_DROP_SOURCE_MEMBERSHIP
-                | IP_BLOCK_SOURCE | IP_UNBLOCK_SOURCE => Ok(None),
-                _ => Err(WsaError::WSAENOPROTOOPT),
+                IP_OPTIONS => (Raw(0), ip(libc::IP_OPTIONS)),
+                IP_HDRINCL => (IpBool, ip(libc::IP_HDRINCL)),
+                IP_TOS => (IpByte, ip(libc::IP_TOS)),
+                IP_TTL => (IpByte, ip(libc::IP_TTL)),
+                IP_MULTICAST_IF => (Raw(4), ip(libc::IP_MULTICAST_IF)),
+                IP_MULTICAST_TTL => (IpByte, ip(libc::IP_MULTICAST_TTL)),
+                IP_MULTICAST_LOOP => (IpBool, ip(libc::IP_MULTICAST_LOOP)),
+                IP_ADD_MEMBERSHIP => (SetOnly(8), ip(libc::IP_ADD_MEMBERSHIP)),
+                IP_DROP_MEMBERSHIP => (SetOnly(8), ip(libc::IP_DROP_MEMBERSHIP)),
+                IP_ADD_SOURCE_MEMBERSHIP => (SetOnly(12), SourceMembership(libc::IP_ADD_SOURCE_MEMBERSHIP)),
+                IP_DROP_SOURCE_MEMBERSHIP => (SetOnly(12), SourceMembership(libc::IP_DROP_SOURCE_MEMBERSHIP)),
+                IP_BLOCK_SOURCE => (SetOnly(12), SourceMembership(libc::IP_BLOCK_SOURCE)),
+                IP_UNBLOCK_SOURCE => (SetOnly(12), SourceMembership(libc::IP_UNBLOCK_SOURCE)),
+                IP_DONTFRAGMENT => (IpBool, DontFragment),
+                IP_PKTINFO => (IpBool, ip(libc::IP_PKTINFO)),
+                IP_RECVTTL => (IpBool, ip(libc::IP_RECVTTL)),
+                IP_RECVTOS => (IpBool, ip(libc::IP_RECVTOS)),
+                _ => return Err(WsaError::WSAENOPROTOOPT),
             }
         }
         abi::IPPROTO_IPV6 => {
+            if sock.family == abi::AF_INET && name == IPV6_V6ONLY {
+                return Ok((Byte, V6OnlyOnV4));
+            }
             if sock.family != abi::AF_INET6 {
                 return Err(WsaError::WSAEINVAL);
             }
+            let multicast = matches!(name, IPV6_MULTICAST_IF | IPV6_MULTICAST_HOPS | IPV6_MULTICAST_LOOP);
+            if multicast && stream {
+                return Err(WsaError::WSAEINVAL);
+            }
+            let ip6 = |n| Linux(libc::IPPROTO_IPV6, n);
             match name {
-                IPV6_UNICAST_HOPS => m(libc::IPPROTO_IPV6, libc::IPV6_UNICAST_HOPS, Kind::Int),
-                IPV6_MULTICAST_IF => m(libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_IF, Kind::Int),
-                IPV6_MULTICAST_HOPS => m(libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_HOPS, Kind::Int),
-                IPV6_MULTICAST_LOOP => m(libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_LOOP, Kind::Bool),
-                IPV6_ADD_MEMBERSHIP => m(libc::IPPROTO_IPV6, libc::IPV6_ADD_MEMBERSHIP, Kind::Raw(20)),
-                IPV6_DROP_MEMBERSHIP => m(libc::IPPROTO_IPV6, libc::IPV6_DROP_MEMBERSHIP, Kind::Raw(20)),
-                IPV6_DONTFRAG => m(libc::IPPROTO_IPV6, libc::IPV6_DONTFRAG, Kind::Bool),
-                IPV6_PKTINFO => m(libc::IPPROTO_IPV6, libc::IPV6_RECVPKTINFO, Kind::Bool),
-                IPV6_HOPLIMIT => m(libc::IPPROTO_IPV6, libc::IPV6_RECVHOPLIMIT, Kind::Bool),
-                IPV6_V6ONLY => m(libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, Kind::Bool),
-                IPV6_RECVTCLASS => m(libc::IPPROTO_IPV6, libc::IPV6_RECVTCLASS, Kind::Bool),
-                _ => Err(WsaError::WSAENOPROTOOPT),
+                IPV6_UNICAST_HOPS => (IpByte, ip6(libc::IPV6_UNICAST_HOPS)),
+                IPV6_MULTICAST_IF => (Int, ip6(libc::IPV6_MULTICAST_IF)),
+                IPV6_MULTICAST_HOPS => (IpByte, ip6(libc::IPV6_MULTICAST_HOPS)),
+                IPV6_MULTICAST_LOOP => (IpBool, ip6(libc::IPV6_MULTICAST_LOOP)),
+                IPV6_ADD_MEMBERSHIP => (SetOnly(20), ip6(libc::IPV6_ADD_MEMBERSHIP)),
+                IPV6_DROP_MEMBERSHIP => (SetOnly(20), ip6(libc::IPV6_DROP_MEMBERSHIP)),
+                IPV6_DONTFRAG => (IpBool, ip6(libc::IPV6_DONTFRAG)),
+                IPV6_PKTINFO => (IpBool, ip6(libc::IPV6_RECVPKTINFO)),
+                IPV6_HOPLIMIT => (IpBool, ip6(libc::IPV6_RECVHOPLIMIT)),
+                IPV6_V6ONLY => (Byte, ip6(libc::IPV6_V6ONLY)),
+                IPV6_RECVTCLASS => (IpBool, ip6(libc::IPV6_RECVTCLASS)),
+                _ => return Err(WsaError::WSAENOPROTOOPT),
             }
         }
-        abi::IPPROTO_UDP => Err(WsaError::WSAENOPROTOOPT),
-        _ => Err(WsaError::WSAEINVAL),
+        abi::IPPROTO_UDP => return Err(WsaError::WSAENOPROTOOPT),
+        _ => return Err(WsaError::WSAEINVAL),
+    };
+    Ok(r)
+}
+
+/// The value a `setsockopt` call carries, read as Windows reads it for `shape`.
+/// `len` -1 is accepted by the wider SOL_SOCKET options (read as 4 bytes).
+fn read_value(shape: Shape, val: &[u8], len: i32) -> WsResult<u32> {
+    let int_of = |b: &[u8]| -> u32 {
+        match b.len() {
+            0 => 0,
+            1 => b[0] as u32,
+            2 | 3 => u16::from_ne_bytes([b[0], b[1]]) as u32,
+            _ => u32::from_ne_bytes([b[0], b[1], b[2], b[3]]),
+        }
+    };
+    match shape {
+        Shape::SolBool => Ok((int_of(val) != 0) as u32),
+        Shape::SolInt | Shape::Int => {
+            if val.len() < 4 {
+                return Err(WsaError::WSAEFAULT);
+            }
+            Ok(int_of(val))
+        }
+        Shape::Byte => {
+            if len == -1 {
+                return Err(WsaError::WSAENOBUFS);
+            }
+            val.first().map(|&b| b as u32).ok_or(WsaError::WSAEFAULT)
+        }
+        Shape::IpBool | Shape::IpByte => {
+            if len == -1 {
+                return Err(WsaError::WSAENOBUFS);
+            }
+            if val.is_empty() {
+                return Err(WsaError::WSAEFAULT);
+            }
+            let v = int_of(val);
+            if shape == Shape::IpByte && v > 255 {
+                return Err(WsaError::WSAEINVAL);
+            }
+            Ok(if shape == Shape::IpBool { (v != 0) as u32 } else { v })
+        }
+        Shape::Raw(_) | Shape::SetOnly(_) => Ok(0),
     }
 }
 
-/// The option's value as bytes to hand back, for options answered from our own state.
-fn get_own(sock: &Socket, name: i32) -> WsResult<Option<Vec<u8>>> {
-    let int = |v: i32| Ok(Some(v.to_ne_bytes().to_vec()));
-    let st = || sock.st.lock();
-    match name {
-        SO_ACCEPTCONN => int((st().conn == Conn::Listening) as i32),
-        SO_REUSEADDR => int(st().reuse_addr as i32),
-        SO_EXCLUSIVEADDRUSE => int(st().exclusive_addr as i32),
-        SO_RCVTIMEO => int(st().rcvtimeo as i32),
-        SO_SNDTIMEO => int(st().sndtimeo as i32),
-        SO_TYPE => int(sock.sock_type),
-        SO_GROUP_ID | SO_GROUP_PRIORITY => int(0),
-        SO_CONDITIONAL_ACCEPT => int(0),
-        SO_ERROR => {
-            let mut e = super::calls::so_error(sock.fd);
-            if e == 0 {
-                let st = st();
-                if st.conn == Conn::Failed {
-                    e = st.connect_error;
-                }
+/// Write `v` into a caller buffer of `cap` bytes as Windows does for `shape`; returns the
+/// bytes written and the optlen reported back (they differ for a 2-byte SOL_SOCKET BOOL).
+fn write_value(shape: Shape, v: u32, out: &mut [u8]) -> WsResult<(usize, usize)> {
+    let cap = out.len();
+    let b = v.to_ne_bytes();
+    let n = match shape {
+        Shape::SolBool => match cap {
+            0 => return Err(WsaError::WSAEFAULT),
+            1 => {
+                out[0] = b[0];
+                return Ok((1, 1));
             }
-            int(if e == 0 { 0 } else { crate::error::from_errno(e).0 as i32 })
+            2 | 3 => {
+                out[..2].copy_from_slice(&(v as u16).to_ne_bytes());
+                return Ok((2, 1));
+            }
+            _ => 4,
+        },
+        Shape::SolInt => {
+            if cap < 4 {
+                out.fill(0);
+                return Err(WsaError::WSAEFAULT);
+            }
+            4
         }
-        SO_MAX_MSG_SIZE => {
-            if sock.is_stream() {
-                return Err(WsaError::WSAENOPROTOOPT);
+        Shape::Int => {
+            if cap < 4 {
+                return Err(WsaError::WSAEFAULT);
             }
-            int(if sock.family == abi::AF_INET6 { 65527 } else { 65507 })
+            4
         }
-        SO_CONNECT_TIME => {
-            if !sock.is_stream() {
-                return Err(WsaError::WSAENOPROTOOPT);
+        Shape::Byte => {
+            if cap == 0 {
+                return Err(WsaError::WSAEFAULT);
             }
-            refresh_connect(sock);
-            let st = st();
-            let secs = match (st.conn, st.connected_at) {
-                (Conn::Connected, Some(t)) => Instant::now().duration_since(t).as_secs() as i32,
-                _ => -1,
-            };
-            int(secs)
+            1
         }
-        SO_LINGER | SO_DONTLINGER => {
-            if !sock.is_stream() {
-                return Err(WsaError::WSAENOPROTOOPT);
-            }
-            let mut lg = libc::linger { l_onoff: 0, l_linger: 0 };
-            let mut len = std::mem::size_of::<libc::linger>() as libc::socklen_t;
-            // SAFETY: a live linger struct and its length.
-            if unsafe {
-                libc::getsockopt(sock.fd, libc::SOL_SOCKET, libc::SO_LINGER, &mut lg as *mut _ as *mut libc::c_void, &mut len)
-            } != 0
-            {
-                return Err(os_error());
-            }
-            if name == SO_DONTLINGER {
-                return int((lg.l_onoff == 0) as i32);
-            }
-            let mut v = Vec::with_capacity(4);
-            v.extend_from_slice(&(lg.l_onoff as u16).to_ne_bytes());
-            v.extend_from_slice(&(lg.l_linger.clamp(0, 65535) as u16).to_ne_bytes());
-            Ok(Some(v))
-        }
-        SO_SNDBUF | SO_RCVBUF => {
-            let lname = if name == SO_SNDBUF { libc::SO_SNDBUF } else { libc::SO_RCVBUF };
-            let v = linux_get_int(sock, libc::SOL_SOCKET, lname)?;
-            // Linux reports twice the size asked for (bookkeeping overhead); Windows reports
-            // the size set.
-            int(v / 2)
-        }
-        _ => Ok(None),
-    }
+        Shape::IpBool | Shape::IpByte => match cap {
+            0 => return Err(WsaError::WSAEFAULT),
+            1..=3 => 1,
+            _ => 4,
+        },
+        Shape::Raw(_) | Shape::SetOnly(_) => return Err(WsaError::WSAEFAULT),
+    };
+    out[..n].copy_from_slice(&b[..n]);
+    Ok((n, n))
 }
 
 fn linux_get_int(sock: &Socket, level: i32, name: i32) -> WsResult<i32> {
@@ -241,43 +305,6 @@ fn linux_get_int(sock: &Socket, level: i32, name: i32) -> WsResult<i32> {
     Ok(v)
 }
 
-fn getsockopt(sock: &Socket, level: i32, name: i32) -> WsResult<Vec<u8>> {
-    if level == SOL_SOCKET {
-        if let Some(v) = get_own(sock, name)? {
-            return Ok(v);
-        }
-    }
-    let m = mapped(sock, level, name)?.ok_or(WsaError::WSAENOPROTOOPT)?;
-    match m.kind {
-        Kind::Int | Kind::Bool => {
-            let mut v = linux_get_int(sock, m.level, m.name)?;
-            if m.kind == Kind::Bool {
-                v = (v != 0) as i32;
-            }
-            Ok(v.to_ne_bytes().to_vec())
-        }
-        Kind::Raw(n) => {
-            let mut buf = vec![0u8; n.max(40)];
-            let mut len = buf.len() as libc::socklen_t;
-            // SAFETY: a live buffer and its length.
-            if unsafe { libc::getsockopt(sock.fd, m.level, m.name, buf.as_mut_ptr() as *mut libc::c_void, &mut len) } != 0 {
-                return Err(os_error());
-            }
-            buf.truncate(len as usize);
-            Ok(buf)
-        }
-    }
-}
-
-fn read_int(val: &[u8]) -> WsResult<i32> {
-    match val.len() {
-        0 => Err(WsaError::WSAEFAULT),
-        1 => Ok(val[0] as i32),
-        2 | 3 => Ok(u16::from_ne_bytes([val[0], val[1]]) as i32),
-        _ => Ok(i32::from_ne_bytes([val[0], val[1], val[2], val[3]])),
-    }
-}
-
 fn linux_set(sock: &Socket, level: i32, name: i32, val: &[u8]) -> WsResult<()> {
     // SAFETY: a live buffer and its length.
     if unsafe { libc::setsockopt(sock.fd, level, name, val.as_ptr() as *const libc::c_void, val.len() as u32) } != 0 {
@@ -286,100 +313,249 @@ fn linux_set(sock: &Socket, level: i32, name: i32, val: &[u8]) -> WsResult<()> {
     Ok(())
 }
 
-fn set_own(sock: &Socket, name: i32, val: &[u8]) -> WsResult<bool> {
-    match name {
-        SO_RCVTIMEO | SO_SNDTIMEO => {
-            if val.len() < 4 {
-                return Err(WsaError::WSAEFAULT);
-            }
-            let ms = read_int(val)? as u32;
-            let mut st = sock.st.lock();
-            if name == SO_RCVTIMEO {
-                st.rcvtimeo = ms;
+fn linux_set_int(sock: &Socket, level: i32, name: i32, v: i32) -> WsResult<()> {
+    linux_set(sock, level, name, &v.to_ne_bytes())
+}
+
+/// The Linux linger setting as Windows reports it.
+fn linux_linger(sock: &Socket) -> WsResult<(u16, u16)> {
+    let mut lg = libc::linger { l_onoff: 0, l_linger: 0 };
+    let mut len = std::mem::size_of::<libc::linger>() as libc::socklen_t;
+    // SAFETY: a live linger struct and its length.
+    if unsafe { libc::getsockopt(sock.fd, libc::SOL_SOCKET, libc::SO_LINGER, &mut lg as *mut _ as *mut libc::c_void, &mut len) }
+        != 0
+    {
+        return Err(os_error());
+    }
+    Ok(((lg.l_onoff != 0) as u16, lg.l_linger.clamp(0, 65535) as u16))
+}
+
+fn set_linger(sock: &Socket, onoff: u16, secs: u16) -> WsResult<()> {
+    let lg = libc::linger { l_onoff: (onoff != 0) as i32, l_linger: secs as i32 };
+    // SAFETY: reads the live linger struct's bytes.
+    let bytes = unsafe {
+        std::slice::from_raw_parts(&lg as *const libc::linger as *const u8, std::mem::size_of::<libc::linger>())
+    };
+    linux_set(sock, libc::SOL_SOCKET, libc::SO_LINGER, bytes)?;
+    sock.st.lock().linger = Some((onoff, secs));
+    Ok(())
+}
+
+/// The current linger pair: as the program set it, else as Linux has it.
+fn linger(sock: &Socket) -> WsResult<(u16, u16)> {
+    let kept = sock.st.lock().linger;
+    match kept {
+        Some(l) => Ok(l),
+        None => linux_linger(sock),
+    }
+}
+
+/// `SO_ERROR`: the last error the socket saw, as a WSA code; reading does not clear it.
+fn so_error(sock: &Socket) -> u32 {
+    let e = super::calls::so_error(sock.fd);
+    let mut st = sock.st.lock();
+    if e != 0 {
+        st.so_error = crate::error::from_errno(e).0;
+    }
+    st.so_error
+}
+
+fn get_own(sock: &Socket, name: i32) -> WsResult<u32> {
+    let st = || sock.st.lock();
+    Ok(match name {
+        SO_ACCEPTCONN => (st().conn == Conn::Listening) as u32,
+        SO_REUSEADDR => st().reuse_addr as u32,
+        SO_EXCLUSIVEADDRUSE => st().exclusive_addr as u32,
+        SO_CONDITIONAL_ACCEPT => st().conditional_accept as u32,
+        SO_RCVTIMEO => st().rcvtimeo,
+        SO_SNDTIMEO => st().sndtimeo,
+        SO_TYPE => sock.sock_type as u32,
+        SO_GROUP_ID => 0,
+        SO_GROUP_PRIORITY => st().group_priority,
+        SO_ERROR => so_error(sock),
+        SO_MAX_MSG_SIZE => {
+            if sock.family == abi::AF_INET6 {
+                65527
             } else {
-                st.sndtimeo = ms;
+                65507
             }
         }
+        SO_CONNECT_TIME => {
+            refresh_connect(sock);
+            let st = st();
+            match (st.conn, st.connected_at) {
+                (Conn::Connected, Some(t)) => Instant::now().duration_since(t).as_secs() as u32,
+                _ => u32::MAX,
+            }
+        }
+        SO_LINGER => {
+            let (on, secs) = linger(sock)?;
+            on as u32 | (secs as u32) << 16
+        }
+        SO_DONTLINGER => (linger(sock)?.0 == 0) as u32,
+        SO_SNDBUF | SO_RCVBUF => {
+            let kept = if name == SO_SNDBUF { st().sndbuf } else { st().rcvbuf };
+            match kept {
+                Some(v) => v,
+                None => {
+                    let lname = if name == SO_SNDBUF { libc::SO_SNDBUF } else { libc::SO_RCVBUF };
+                    // Linux reports twice the size asked for (bookkeeping overhead).
+                    (linux_get_int(sock, libc::SOL_SOCKET, lname)? / 2) as u32
+                }
+            }
+        }
+        _ => return Err(WsaError::WSAENOPROTOOPT),
+    })
+}
+
+fn set_own(sock: &Socket, name: i32, v: u32) -> WsResult<()> {
+    match name {
+        SO_RCVTIMEO => sock.st.lock().rcvtimeo = v,
+        SO_SNDTIMEO => sock.st.lock().sndtimeo = v,
+        SO_ERROR => sock.st.lock().so_error = v,
         SO_REUSEADDR => {
-            let on = read_int(val)? != 0;
-            if on && sock.st.lock().exclusive_addr {
+            if v != 0 && sock.st.lock().exclusive_addr {
                 return Err(WsaError::WSAEINVAL);
             }
-            linux_set(sock, libc::SOL_SOCKET, libc::SO_REUSEADDR, &(on as i32).to_ne_bytes())?;
-            sock.st.lock().reuse_addr = on;
+            sock.st.lock().reuse_addr = v != 0;
         }
         SO_EXCLUSIVEADDRUSE => {
-            let on = read_int(val)? != 0;
-            if on && sock.st.lock().reuse_addr {
+            if v != 0 && sock.st.lock().reuse_addr {
                 return Err(WsaError::WSAEINVAL);
             }
-            sock.st.lock().exclusive_addr = on;
+            sock.st.lock().exclusive_addr = v != 0;
         }
-        SO_LINGER | SO_DONTLINGER => {
-            if !sock.is_stream() {
-                return Err(WsaError::WSAENOPROTOOPT);
-            }
-            let lg = if name == SO_DONTLINGER {
-                let cur = getsockopt(sock, SOL_SOCKET, SO_LINGER)?;
-                let secs = u16::from_ne_bytes([cur[2], cur[3]]) as i32;
-                libc::linger { l_onoff: (read_int(val)? == 0) as i32, l_linger: secs }
-            } else {
-                if val.len() < 4 {
-                    return Err(WsaError::WSAEFAULT);
-                }
-                libc::linger {
-                    l_onoff: (u16::from_ne_bytes([val[0], val[1]]) != 0) as i32,
-                    l_linger: u16::from_ne_bytes([val[2], val[3]]) as i32,
-                }
-            };
-            // SAFETY: reads the live linger struct's bytes.
-            let bytes = unsafe {
-                std::slice::from_raw_parts(&lg as *const libc::linger as *const u8, std::mem::size_of::<libc::linger>())
-            };
-            linux_set(sock, libc::SOL_SOCKET, libc::SO_LINGER, bytes)?;
+        SO_CONDITIONAL_ACCEPT => sock.st.lock().conditional_accept = v != 0,
+        SO_GROUP_PRIORITY => sock.st.lock().group_priority = v,
+        SO_LINGER => set_linger(sock, v as u16, (v >> 16) as u16)?,
+        SO_DONTLINGER => {
+            let (_, secs) = linger(sock)?;
+            set_linger(sock, (v == 0) as u16, secs)?
         }
         SO_SNDBUF | SO_RCVBUF => {
             let lname = if name == SO_SNDBUF { libc::SO_SNDBUF } else { libc::SO_RCVBUF };
-            let v = read_int(val)?.max(0);
-            linux_set(sock, libc::SOL_SOCKET, lname, &v.to_ne_bytes())?;
+            linux_set_int(sock, libc::SOL_SOCKET, lname, v.min(i32::MAX as u32) as i32)?;
+            let mut st = sock.st.lock();
+            if name == SO_SNDBUF {
+                st.sndbuf = Some(v);
+            } else {
+                st.rcvbuf = Some(v);
+            }
         }
-        SO_CONDITIONAL_ACCEPT | SO_GROUP_PRIORITY => {}
-        SO_ERROR | SO_TYPE | SO_ACCEPTCONN | SO_CONNECT_TIME | SO_MAX_MSG_SIZE | SO_GROUP_ID
-        | SO_PROTOCOL_INFOA | SO_PROTOCOL_INFOW => return Err(WsaError::WSAENOPROTOOPT),
-        _ => return Ok(false),
+        _ => return Err(WsaError::WSAENOPROTOOPT),
     }
-    Ok(true)
+    Ok(())
 }
 
-fn setsockopt(sock: &Socket, level: i32, name: i32, val: &[u8]) -> WsResult<()> {
-    if level == SOL_SOCKET && set_own(sock, name, val)? {
-        return Ok(());
+fn is_bound(sock: &Socket) -> bool {
+    super::calls::local_addr(sock).is_ok()
+}
+
+/// Membership errors as Windows reports them.
+fn membership_error(e: WsaError, linux_name: i32) -> WsaError {
+    let drop = matches!(linux_name, libc::IP_DROP_MEMBERSHIP | libc::IPV6_DROP_MEMBERSHIP);
+    match e {
+        WsaError::WSAEADDRNOTAVAIL if drop => WsaError::WSAEINVAL,
+        WsaError::WSAEADDRINUSE => WsaError::WSAEADDRNOTAVAIL,
+        e => e,
     }
-    let m = mapped(sock, level, name)?.ok_or(WsaError::WSAENOPROTOOPT)?;
-    match m.kind {
-        Kind::Int | Kind::Bool => {
-            let mut v = read_int(val)?;
-            if m.kind == Kind::Bool {
-                v = (v != 0) as i32;
-            }
-            linux_set(sock, m.level, m.name, &v.to_ne_bytes())
+}
+
+fn get_option(sock: &Socket, level: i32, name: i32, out: &mut [u8]) -> WsResult<(usize, usize)> {
+    if level == SOL_SOCKET && (name == SO_PROTOCOL_INFOA || name == SO_PROTOCOL_INFOW) {
+        let info = super::protocol_info::for_socket(sock, name == SO_PROTOCOL_INFOW);
+        if out.len() < info.len() {
+            return Err(WsaError::WSAEFAULT);
         }
-        Kind::Raw(n) => {
+        out[..info.len()].copy_from_slice(&info);
+        return Ok((info.len(), out.len()));
+    }
+    let (shape, target) = lookup(sock, level, name)?;
+    if let Shape::SetOnly(_) = shape {
+        return Err(WsaError::WSAENOPROTOOPT);
+    }
+    let v = match target {
+        Target::Own(n) => get_own(sock, n)?,
+        Target::V6OnlyOnV4 => sock.st.lock().v6only_on_v4 as u32,
+        Target::DontFragment => {
+            (linux_get_int(sock, libc::IPPROTO_IP, libc::IP_MTU_DISCOVER)? == libc::IP_PMTUDISC_DO) as u32
+        }
+        Target::SourceMembership(_) => return Err(WsaError::WSAENOPROTOOPT),
+        Target::Linux(l, n) => {
+            if let Shape::Raw(size) = shape {
+                let mut buf = vec![0u8; size.max(40)];
+                let mut len = buf.len() as libc::socklen_t;
+                // SAFETY: a live buffer and its length.
+                if unsafe { libc::getsockopt(sock.fd, l, n, buf.as_mut_ptr() as *mut libc::c_void, &mut len) } != 0 {
+                    return Err(os_error());
+                }
+                let len = len as usize;
+                if out.len() < len {
+                    return Err(WsaError::WSAEFAULT);
+                }
+                out[..len].copy_from_slice(&buf[..len]);
+                return Ok((len, len));
+            }
+            let v = linux_get_int(sock, l, n)? as u32;
+            if matches!(shape, Shape::Byte | Shape::IpBool | Shape::SolBool) {
+                (v != 0) as u32
+            } else {
+                v
+            }
+        }
+    };
+    write_value(shape, v, out)
+}
+
+fn set_option(sock: &Socket, level: i32, name: i32, val: &[u8], len: i32) -> WsResult<()> {
+    if level == SOL_SOCKET && (name == SO_PROTOCOL_INFOA || name == SO_PROTOCOL_INFOW) {
+        return Err(WsaError::WSAENOPROTOOPT);
+    }
+    let (shape, target) = lookup(sock, level, name)?;
+    if level == SOL_SOCKET && matches!(name, SO_ACCEPTCONN | SO_TYPE | SO_CONNECT_TIME | SO_MAX_MSG_SIZE | SO_GROUP_ID) {
+        return Err(WsaError::WSAENOPROTOOPT);
+    }
+    match (shape, target) {
+        (Shape::Raw(n) | Shape::SetOnly(n), Target::Linux(l, o)) => {
+            if len == -1 {
+                return Err(WsaError::WSAENOBUFS);
+            }
+            if val.len() < n || val.is_empty() {
+                return Err(WsaError::WSAEFAULT);
+            }
+            let take = if n == 0 { val.len() } else { n };
+            linux_set(sock, l, o, &val[..take]).map_err(|e| membership_error(e, o))
+        }
+        (Shape::SetOnly(n), Target::SourceMembership(o)) => {
             if val.len() < n {
                 return Err(WsaError::WSAEFAULT);
             }
-            linux_set(sock, m.level, m.name, &val[..if n == 0 { val.len() } else { n }])
+            let mut linux = [0u8; 12];
+            linux[..4].copy_from_slice(&val[..4]);
+            linux[4..8].copy_from_slice(&val[8..12]);
+            linux[8..12].copy_from_slice(&val[4..8]);
+            linux_set(sock, libc::IPPROTO_IP, o, &linux)
+        }
+        (_, target) => {
+            let v = read_value(shape, val, len)?;
+            match target {
+                Target::Own(n) => set_own(sock, n, v),
+                Target::V6OnlyOnV4 => {
+                    if is_bound(sock) {
+                        return Err(WsaError::WSAEINVAL);
+                    }
+                    sock.st.lock().v6only_on_v4 = v != 0;
+                    Ok(())
+                }
+                Target::DontFragment => {
+                    let mode = if v != 0 { libc::IP_PMTUDISC_DO } else { libc::IP_PMTUDISC_DONT };
+                    linux_set_int(sock, libc::IPPROTO_IP, libc::IP_MTU_DISCOVER, mode)
+                }
+                Target::Linux(l, o) => linux_set_int(sock, l, o, v as i32),
+                Target::SourceMembership(_) => Err(WsaError::WSAENOPROTOOPT),
+            }
         }
     }
-}
-
-/// Called before `bind`: `SO_EXCLUSIVEADDRUSE` means no other socket may share the port,
-/// which is Linux's behaviour without `SO_REUSEADDR`.
-pub fn before_bind(sock: &Socket) -> WsResult<()> {
-    if sock.st.lock().exclusive_addr {
-        linux_set(sock, libc::SOL_SOCKET, libc::SO_REUSEADDR, &0i32.to_ne_bytes())?;
-    }
-    Ok(())
 }
 
 /// `int getsockopt(SOCKET, int level, int optname, char* optval, int* optlen)`
@@ -390,17 +566,31 @@ pub unsafe extern "C" fn ws2_getsockopt(s: SOCKET, level: i32, name: i32, val: *
         if val.is_null() || len.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: non-NULL caller pointer.
-        let cap = unsafe { *len };
-        let v = getsockopt(&sock, level, name)?;
-        if cap < 0 || (cap as usize) < v.len() {
+        // SAFETY: checked non-NULL; a bad pointer is caught by the probe.
+        let cap = ffi::probe_read::<i32>(len)?;
+        if cap <= 0 {
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: the caller's buffer holds `cap` >= v.len() bytes.
-        unsafe {
-            std::ptr::copy_nonoverlapping(v.as_ptr(), val, v.len());
-            *len = v.len() as i32;
-        }
+        let mut buf = vec![0u8; cap as usize];
+        let r = get_option(&sock, level, name, &mut buf);
+        let (written, reported) = match r {
+            Ok(n) => n,
+            Err(WsaError::WSAEFAULT) if level == SOL_SOCKET && (name == SO_PROTOCOL_INFOA || name == SO_PROTOCOL_INFOW) => {
+                let need = super::protocol_info::for_socket(&sock, name == SO_PROTOCOL_INFOW).len() as i32;
+                ffi::probe_write(len, need)?;
+                return Err(WsaError::WSAEFAULT);
+            }
+            Err(WsaError::WSAEFAULT) => {
+                // Shapes that zero-fill a short buffer did so in `buf`.
+                if buf.iter().all(|&b| b == 0) && lookup(&sock, level, name).map(|s| s.0) == Ok(Shape::SolInt) {
+                    ffi::probe_write_bytes(val, &buf)?;
+                }
+                return Err(WsaError::WSAEFAULT);
+            }
+            Err(e) => return Err(e),
+        };
+        ffi::probe_write_bytes(val, &buf[..written])?;
+        ffi::probe_write(len, reported as i32)?;
         Ok(0)
     })
 }
@@ -413,11 +603,64 @@ pub unsafe extern "C" fn ws2_setsockopt(s: SOCKET, level: i32, name: i32, val: *
         if val.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        // SAFETY: the caller's buffer of `len` bytes.
-        let v = unsafe { ffi::bytes(val, len) }?;
-        if v.is_empty() {
+        let n = if len == -1 { 4 } else { len };
+        if n < 0 {
             return Err(WsaError::WSAEFAULT);
         }
-        setsockopt(&sock, level, name, v).map(|_| 0)
+        let v = ffi::probe_read_bytes(val, n.min(4096) as usize)?;
+        set_option(&sock, level, name, &v, len).map(|_| 0)
     })
+}
+
+/// Called before `bind`: `SO_EXCLUSIVEADDRUSE` and `SO_REUSEADDR` are enforced by the
+/// process's port table (see `ports`), so Linux is told to let every bind through that the
+/// table allows.
+pub fn before_bind(sock: &Socket) -> WsResult<()> {
+    linux_set_int(sock, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1)?;
+    linux_set_int(sock, libc::SOL_SOCKET, libc::SO_REUSEPORT, 1)
+}
+
+/// Copy the options an accepted socket inherits from its listener.
+pub fn inherit(from: &Socket, to: &Socket) {
+    let l = from.st.lock();
+    let mut st = to.st.lock();
+    st.nonblocking = l.nonblocking;
+    st.rcvtimeo = l.rcvtimeo;
+    st.sndtimeo = l.sndtimeo;
+    st.reuse_addr = l.reuse_addr;
+    st.exclusive_addr = l.exclusive_addr;
+    st.rcvbuf = l.rcvbuf;
+    st.sndbuf = l.sndbuf;
+    st.linger = l.linger;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sol_bool_shapes() {
+        let mut b = [0xeeu8; 4];
+        assert_eq!(write_value(Shape::SolBool, 1, &mut b[..1]), Ok((1, 1)));
+        assert_eq!(b, [1, 0xee, 0xee, 0xee]);
+        let mut b = [0xeeu8; 4];
+        assert_eq!(write_value(Shape::SolBool, 1, &mut b[..2]), Ok((2, 1)));
+        assert_eq!(b, [1, 0, 0xee, 0xee]);
+        assert_eq!(write_value(Shape::SolBool, 1, &mut [0u8; 8]), Ok((4, 4)));
+        assert_eq!(read_value(Shape::SolBool, &[], 0), Ok(0));
+        assert_eq!(read_value(Shape::SolBool, &0x100u32.to_ne_bytes(), 4), Ok(1));
+    }
+
+    #[test]
+    fn byte_and_ip_shapes() {
+        assert_eq!(read_value(Shape::Byte, &0x100u32.to_ne_bytes(), 4), Ok(0));
+        assert_eq!(read_value(Shape::Byte, &[1], -1), Err(WsaError::WSAENOBUFS));
+        assert_eq!(read_value(Shape::IpByte, &0x100u32.to_ne_bytes(), 4), Err(WsaError::WSAEINVAL));
+        assert_eq!(read_value(Shape::IpBool, &0x100u32.to_ne_bytes(), 4), Ok(1));
+        assert_eq!(write_value(Shape::IpByte, 5, &mut [0u8; 2]), Ok((1, 1)));
+        let mut b = [0xeeu8; 2];
+        assert_eq!(write_value(Shape::SolInt, 5, &mut b), Err(WsaError::WSAEFAULT));
+        assert_eq!(b, [0, 0]);
+        assert_eq!(read_value(Shape::Int, &[1, 2], 2), Err(WsaError::WSAEFAULT));
+    }
 }
