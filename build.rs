@@ -8,7 +8,8 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out.
     if let Some(profile_dir) = out.ancestors().nth(3) {
-        let script = "/* GNU ld script: the mswsock functions are in libws2_32. */\nINPUT(-lws2_32)\n";
+        let script =
+            "/* GNU ld script: the mswsock functions are in libws2_32. */\nINPUT(-lws2_32)\n";
         let path = profile_dir.join("libmswsock.so");
         if std::fs::read_to_string(&path).ok().as_deref() != Some(script) {
             std::fs::write(&path, script).expect("write libmswsock.so");

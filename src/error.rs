@@ -224,20 +224,57 @@ mod tests {
         // The errnos socket(2), bind(2), connect(2), accept(2), send(2), recv(2),
         // getsockopt(2), setsockopt(2), shutdown(2), listen(2), poll(2) and select(2) document.
         let documented = [
-            libc::EACCES, libc::EPERM, libc::EADDRINUSE, libc::EADDRNOTAVAIL, libc::EAFNOSUPPORT,
-            libc::EAGAIN, libc::EALREADY, libc::EBADF, libc::ECONNABORTED, libc::ECONNREFUSED,
-            libc::ECONNRESET, libc::EDESTADDRREQ, libc::EFAULT, libc::EINPROGRESS, libc::EINTR,
-            libc::EINVAL, libc::EISCONN, libc::ELOOP, libc::EMFILE, libc::EMSGSIZE,
-            libc::ENAMETOOLONG, libc::ENETUNREACH, libc::ENFILE, libc::ENOBUFS, libc::ENOMEM,
-            libc::ENOPROTOOPT, libc::ENOTCONN, libc::ENOTSOCK, libc::EOPNOTSUPP, libc::EPIPE,
-            libc::EPROTO, libc::EPROTONOSUPPORT, libc::EPROTOTYPE, libc::ETIMEDOUT,
-            libc::EHOSTUNREACH, libc::ENETDOWN, libc::ESOCKTNOSUPPORT, libc::EHOSTDOWN,
-            libc::ENETRESET, libc::ESHUTDOWN, libc::ENOSR, libc::ENODEV,
+            libc::EACCES,
+            libc::EPERM,
+            libc::EADDRINUSE,
+            libc::EADDRNOTAVAIL,
+            libc::EAFNOSUPPORT,
+            libc::EAGAIN,
+            libc::EALREADY,
+            libc::EBADF,
+            libc::ECONNABORTED,
+            libc::ECONNREFUSED,
+            libc::ECONNRESET,
+            libc::EDESTADDRREQ,
+            libc::EFAULT,
+            libc::EINPROGRESS,
+            libc::EINTR,
+            libc::EINVAL,
+            libc::EISCONN,
+            libc::ELOOP,
+            libc::EMFILE,
+            libc::EMSGSIZE,
+            libc::ENAMETOOLONG,
+            libc::ENETUNREACH,
+            libc::ENFILE,
+            libc::ENOBUFS,
+            libc::ENOMEM,
+            libc::ENOPROTOOPT,
+            libc::ENOTCONN,
+            libc::ENOTSOCK,
+            libc::EOPNOTSUPP,
+            libc::EPIPE,
+            libc::EPROTO,
+            libc::EPROTONOSUPPORT,
+            libc::EPROTOTYPE,
+            libc::ETIMEDOUT,
+            libc::EHOSTUNREACH,
+            libc::ENETDOWN,
+            libc::ESOCKTNOSUPPORT,
+            libc::EHOSTDOWN,
+            libc::ENETRESET,
+            libc::ESHUTDOWN,
+            libc::ENOSR,
+            libc::ENODEV,
         ];
         for e in documented {
             let w = from_errno(e);
             assert_ne!(w, WsaError::WSASYSCALLFAILURE, "errno {e} unmapped");
-            assert!(WsaError::name(w.0).is_some(), "errno {e} maps to unnamed {}", w.0);
+            assert!(
+                WsaError::name(w.0).is_some(),
+                "errno {e} maps to unnamed {}",
+                w.0
+            );
         }
     }
 
@@ -261,7 +298,9 @@ mod tests {
         assert_eq!(WSAGetLastError(), 1234);
         WSASetLastError(10054);
         assert_eq!(GetLastError(), 10054);
-        std::thread::spawn(|| assert_eq!(GetLastError(), 0)).join().unwrap();
+        std::thread::spawn(|| assert_eq!(GetLastError(), 0))
+            .join()
+            .unwrap();
         assert_eq!(GetLastError(), 10054);
     }
 }

@@ -140,7 +140,11 @@ pub fn to_wide(s: &str) -> Vec<u16> {
 /// Copy `n` bytes from a caller pointer that may be invalid: a bad address gives
 /// `WSAEFAULT` instead of a crash, as Windows reports it. The kernel does the copy
 /// (`process_vm_readv` on this process), so an unmapped page is an error, not a signal.
-pub fn probe_read_bytes(p: *const u8, n: usize) -> WsResult<Vec<u8>> {
+///
+/// # Safety
+/// Where the kernel refuses `process_vm_readv` (seccomp), `p` is read directly and must be
+/// valid for `n` bytes.
+pub unsafe fn probe_read_bytes(p: *const u8, n: usize) -> WsResult<Vec<u8>> {
     let mut out = vec![0u8; n];
     if n == 0 {
         return Ok(out);
@@ -148,14 +152,25 @@ pub fn probe_read_bytes(p: *const u8, n: usize) -> WsResult<Vec<u8>> {
     if p.is_null() {
         return Err(WsaError::WSAEFAULT);
     }
-    let local = libc::iovec { iov_base: out.as_mut_ptr() as *mut libc::c_void, iov_len: n };
-    let remote = libc::iovec { iov_base: p as *mut libc::c_void, iov_len: n };
+    let local = libc::iovec {
+        iov_base: out.as_mut_ptr() as *mut libc::c_void,
+        iov_len: n,
+    };
+    let remote = libc::iovec {
+        iov_base: p as *mut libc::c_void,
+        iov_len: n,
+    };
     // SAFETY: the kernel validates `remote`; `local` is our own buffer of `n` bytes.
     let r = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
     if r == n as isize {
         return Ok(out);
     }
-    if r < 0 && matches!(std::io::Error::last_os_error().raw_os_error(), Some(libc::ENOSYS | libc::EPERM)) {
+    if r < 0
+        && matches!(
+            std::io::Error::last_os_error().raw_os_error(),
+            Some(libc::ENOSYS | libc::EPERM)
+        )
+    {
         // No process_vm_readv here (seccomp): trust the pointer as C would.
         // SAFETY: non-NULL caller pointer valid for `n` bytes by the caller's contract.
         unsafe { std::ptr::copy_nonoverlapping(p, out.as_mut_ptr(), n) };
@@ -165,21 +180,35 @@ pub fn probe_read_bytes(p: *const u8, n: usize) -> WsResult<Vec<u8>> {
 }
 
 /// Write `data` to a caller pointer that may be invalid (`WSAEFAULT` instead of a crash).
-pub fn probe_write_bytes(p: *mut u8, data: &[u8]) -> WsResult<()> {
+///
+/// # Safety
+/// Where the kernel refuses `process_vm_writev`, `p` is written directly and must be valid.
+pub unsafe fn probe_write_bytes(p: *mut u8, data: &[u8]) -> WsResult<()> {
     if data.is_empty() {
         return Ok(());
     }
     if p.is_null() {
         return Err(WsaError::WSAEFAULT);
     }
-    let local = libc::iovec { iov_base: data.as_ptr() as *mut libc::c_void, iov_len: data.len() };
-    let remote = libc::iovec { iov_base: p as *mut libc::c_void, iov_len: data.len() };
+    let local = libc::iovec {
+        iov_base: data.as_ptr() as *mut libc::c_void,
+        iov_len: data.len(),
+    };
+    let remote = libc::iovec {
+        iov_base: p as *mut libc::c_void,
+        iov_len: data.len(),
+    };
     // SAFETY: the kernel validates `remote`; `local` is our own buffer.
     let r = unsafe { libc::process_vm_writev(libc::getpid(), &local, 1, &remote, 1, 0) };
     if r == data.len() as isize {
         return Ok(());
     }
-    if r < 0 && matches!(std::io::Error::last_os_error().raw_os_error(), Some(libc::ENOSYS | libc::EPERM)) {
+    if r < 0
+        && matches!(
+            std::io::Error::last_os_error().raw_os_error(),
+            Some(libc::ENOSYS | libc::EPERM)
+        )
+    {
         // SAFETY: non-NULL caller pointer valid for the length by the caller's contract.
         unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), p, data.len()) };
         return Ok(());
@@ -188,15 +217,25 @@ pub fn probe_write_bytes(p: *mut u8, data: &[u8]) -> WsResult<()> {
 }
 
 /// Read a plain value through [`probe_read_bytes`].
-pub fn probe_read<T: Copy>(p: *const T) -> WsResult<T> {
-    let b = probe_read_bytes(p as *const u8, std::mem::size_of::<T>())?;
+///
+/// # Safety
+/// As [`probe_read_bytes`].
+pub unsafe fn probe_read<T: Copy>(p: *const T) -> WsResult<T> {
+    // SAFETY: forwarded contract.
+    let b = unsafe { probe_read_bytes(p as *const u8, std::mem::size_of::<T>()) }?;
     // SAFETY: `b` holds size_of::<T>() bytes copied from a T; T is plain data (Copy).
     Ok(unsafe { (b.as_ptr() as *const T).read_unaligned() })
 }
 
 /// Write a plain value through [`probe_write_bytes`].
-pub fn probe_write<T: Copy>(p: *mut T, v: T) -> WsResult<()> {
+///
+/// # Safety
+/// As [`probe_write_bytes`].
+pub unsafe fn probe_write<T: Copy>(p: *mut T, v: T) -> WsResult<()> {
     // SAFETY: views the bytes of a live Copy value.
-    let b = unsafe { std::slice::from_raw_parts(&v as *const T as *const u8, std::mem::size_of::<T>()) };
-    probe_write_bytes(p as *mut u8, b)
+    let b = unsafe {
+        std::slice::from_raw_parts(&v as *const T as *const u8, std::mem::size_of::<T>())
+    };
+    // SAFETY: forwarded contract.
+    unsafe { probe_write_bytes(p as *mut u8, b) }
 }

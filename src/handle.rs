@@ -67,12 +67,19 @@ impl Table {
     const fn new() -> Table {
         Table {
             chunks: [const { OnceCell::new() }; CHUNKS],
-            alloc: Mutex::new(Alloc { next_fresh: 0, free: VecDeque::new(), live: 0 }),
+            alloc: Mutex::new(Alloc {
+                next_fresh: 0,
+                free: VecDeque::new(),
+                live: 0,
+            }),
         }
     }
 
     fn slot(&self, index: usize) -> Option<&Slot> {
-        self.chunks.get(index >> CHUNK_BITS)?.get().map(|c| &c[index & (CHUNK - 1)])
+        self.chunks
+            .get(index >> CHUNK_BITS)?
+            .get()
+            .map(|c| &c[index & (CHUNK - 1)])
     }
 
     /// Store `obj` and return its new handle value, or `None` when the table is full.

@@ -61,6 +61,10 @@ mod tests {
             assert_eq!(af_from_linux(af_to_linux(af).unwrap()), af);
         }
         assert_eq!(af_to_linux(AF_INET6), Some(10));
-        assert_eq!(af_to_linux(10), None, "Linux's AF_INET6 value is not a Windows family");
+        assert_eq!(
+            af_to_linux(10),
+            None,
+            "Linux's AF_INET6 value is not a Windows family"
+        );
     }
 }

@@ -9,8 +9,6 @@ use std::mem::size_of;
 
 pub const SOCKADDR_IN_LEN: usize = 16;
 pub const SOCKADDR_IN6_LEN: usize = 28;
-/// `SOCKADDR_IN6_OLD`, without `sin6_scope_id`: Windows still accepts it as input.
-pub const SOCKADDR_IN6_OLD_LEN: usize = 24;
 pub const SOCKADDR_STORAGE_LEN: usize = 128;
 
 /// A Linux socket address ready for a syscall.
@@ -73,7 +71,9 @@ impl SockAddr {
                 let sin = libc::sockaddr_in {
                     sin_family: libc::AF_INET as libc::sa_family_t,
                     sin_port: v4.port().to_be(),
-                    sin_addr: libc::in_addr { s_addr: u32::from_ne_bytes(v4.ip().octets()) },
+                    sin_addr: libc::in_addr {
+                        s_addr: u32::from_ne_bytes(v4.ip().octets()),
+                    },
                     sin_zero: [0; 8],
                 };
                 // SAFETY: sockaddr_in fits in sockaddr_storage.
@@ -85,7 +85,9 @@ impl SockAddr {
                     sin6_family: libc::AF_INET6 as libc::sa_family_t,
                     sin6_port: v6.port().to_be(),
                     sin6_flowinfo: v6.flowinfo().to_be(),
-                    sin6_addr: libc::in6_addr { s6_addr: v6.ip().octets() },
+                    sin6_addr: libc::in6_addr {
+                        s6_addr: v6.ip().octets(),
+                    },
                     sin6_scope_id: v6.scope_id(),
                 };
                 // SAFETY: sockaddr_in6 fits in sockaddr_storage.
@@ -103,7 +105,7 @@ impl SockAddr {
                 let ip = std::net::Ipv4Addr::new(b[4], b[5], b[6], b[7]);
                 Some(std::net::SocketAddr::from((ip, self.port())))
             }
-            libc::AF_INET6 if b.len() >= SOCKADDR_IN6_OLD_LEN => {
+            libc::AF_INET6 if b.len() >= 24 => {
                 let mut o = [0u8; 16];
                 o.copy_from_slice(&b[8..24]);
                 let flow = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
@@ -138,7 +140,7 @@ pub unsafe fn from_win(p: *const u8, len: i32) -> WsResult<SockAddr> {
     let fam = unsafe { (p as *const u16).read_unaligned() } as i32;
     let (linux_fam, min, max) = match fam {
         AF_INET => (libc::AF_INET, SOCKADDR_IN_LEN, SOCKADDR_IN_LEN),
-        AF_INET6 => (libc::AF_INET6, SOCKADDR_IN6_OLD_LEN, SOCKADDR_IN6_LEN),
+        AF_INET6 => (libc::AF_INET6, SOCKADDR_IN6_LEN, SOCKADDR_IN6_LEN),
         AF_UNIX => (libc::AF_UNIX, 2, size_of::<libc::sockaddr_un>()),
         _ => {
             if len < SOCKADDR_IN_LEN {
@@ -155,7 +157,11 @@ pub unsafe fn from_win(p: *const u8, len: i32) -> WsResult<SockAddr> {
     // SAFETY: `n` bytes are readable from `p` and fit in the 128-byte storage.
     unsafe { std::ptr::copy_nonoverlapping(p, a.as_mut_ptr() as *mut u8, n) };
     a.storage.ss_family = linux_fam as libc::sa_family_t;
-    a.len = if linux_fam == libc::AF_INET6 { SOCKADDR_IN6_LEN } else { n } as libc::socklen_t;
+    a.len = if linux_fam == libc::AF_INET6 {
+        SOCKADDR_IN6_LEN
+    } else {
+        n
+    } as libc::socklen_t;
     Ok(a)
 }
 
@@ -229,13 +235,22 @@ mod tests {
     fn length_rules() {
         let mut win = [0u8; 16];
         win[0] = 2;
-        assert_eq!(unsafe { from_win(win.as_ptr(), 15) }.err(), Some(WsaError::WSAEFAULT));
+        assert_eq!(
+            unsafe { from_win(win.as_ptr(), 15) }.err(),
+            Some(WsaError::WSAEFAULT)
+        );
         assert!(unsafe { from_win(win.as_ptr(), 16) }.is_ok());
         win[0] = 99;
-        assert_eq!(unsafe { from_win(win.as_ptr(), 16) }.err(), Some(WsaError::WSAEAFNOSUPPORT));
+        assert_eq!(
+            unsafe { from_win(win.as_ptr(), 16) }.err(),
+            Some(WsaError::WSAEAFNOSUPPORT)
+        );
         let a = SockAddr::from_std(&"127.0.0.1:1".parse().unwrap());
         let mut out = [0u8; 16];
         let mut len = 15;
-        assert_eq!(unsafe { to_win(&a, out.as_mut_ptr(), &mut len) }.err(), Some(WsaError::WSAEFAULT));
+        assert_eq!(
+            unsafe { to_win(&a, out.as_mut_ptr(), &mut len) }.err(),
+            Some(WsaError::WSAEFAULT)
+        );
     }
 }

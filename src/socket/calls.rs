@@ -34,7 +34,10 @@ const SOMAXCONN: i32 = 0x7fffffff;
 /// Windows values the socket reports.
 fn resolve_triple(af: i32, ty: i32, proto: i32) -> WsResult<(i32, i32, i32)> {
     use abi::*;
-    let ty_known = matches!(ty, 0 | SOCK_STREAM | SOCK_DGRAM | SOCK_RAW | SOCK_RDM | SOCK_SEQPACKET);
+    let ty_known = matches!(
+        ty,
+        0 | SOCK_STREAM | SOCK_DGRAM | SOCK_RAW | SOCK_RDM | SOCK_SEQPACKET
+    );
     if !ty_known {
         if af == AF_UNSPEC && proto == 0 {
             return Err(WsaError::WSAEINVAL);
@@ -95,9 +98,7 @@ pub fn create(af: i32, ty: i32, proto: i32, flags: u32) -> WsResult<SOCKET> {
 
 pub fn set_int(fd: RawFd, level: i32, name: i32, v: i32) -> i32 {
     // SAFETY: passes a live i32 and its size.
-    unsafe {
-        libc::setsockopt(fd, level, name, &v as *const i32 as *const libc::c_void, 4)
-    }
+    unsafe { libc::setsockopt(fd, level, name, &v as *const i32 as *const libc::c_void, 4) }
 }
 
 /// Read the (af, type, protocol) overrides from a `WSAPROTOCOL_INFO` (A and W share the
@@ -105,40 +106,75 @@ pub fn set_int(fd: RawFd, level: i32, name: i32, v: i32) -> i32 {
 ///
 /// # Safety
 /// `info` must be NULL or point to a `WSAPROTOCOL_INFOA`/`W`.
-unsafe fn from_protocol_info(info: *const u8, af: i32, ty: i32, proto: i32) -> WsResult<(i32, i32, i32)> {
+unsafe fn from_protocol_info(
+    info: *const u8,
+    af: i32,
+    ty: i32,
+    proto: i32,
+) -> WsResult<(i32, i32, i32)> {
     if info.is_null() {
-        if af == FROM_PROTOCOL_INFO || ty == FROM_PROTOCOL_INFO || proto == FROM_PROTOCOL_INFO {
-            return Err(WsaError::WSAEINVAL);
-        }
         return Ok((af, ty, proto));
     }
     // SAFETY: offsets 76, 88 and 92 are iAddressFamily, iSocketType and iProtocol.
     let field = |off: usize| unsafe { (info.add(off) as *const i32).read_unaligned() };
-    let pick = |v: i32, off: usize| if v == FROM_PROTOCOL_INFO { field(off) } else { v };
+    let pick = |v: i32, off: usize| {
+        if v == FROM_PROTOCOL_INFO {
+            field(off)
+        } else {
+            v
+        }
+    };
     Ok((pick(af, 76), pick(ty, 88), pick(proto, 92)))
 }
 
 /// `SOCKET socket(int af, int type, int protocol)`
 #[no_mangle]
 pub extern "C" fn ws2_socket(af: i32, ty: i32, proto: i32) -> SOCKET {
-    ffi::ws(abi::INVALID_SOCKET, || create(af, ty, proto, WSA_FLAG_OVERLAPPED))
+    ffi::ws(abi::INVALID_SOCKET, || {
+        create(af, ty, proto, WSA_FLAG_OVERLAPPED)
+    })
 }
 
 /// `SOCKET WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA, GROUP, DWORD)`
 #[no_mangle]
-pub unsafe extern "C" fn WSASocketA(af: i32, ty: i32, proto: i32, info: *const u8, g: u32, flags: u32) -> SOCKET {
+pub unsafe extern "C" fn WSASocketA(
+    af: i32,
+    ty: i32,
+    proto: i32,
+    info: *const u8,
+    g: u32,
+    flags: u32,
+) -> SOCKET {
     // SAFETY: the caller passes NULL or a WSAPROTOCOL_INFOA.
-    ffi::ws(abi::INVALID_SOCKET, || wsa_socket(af, ty, proto, info, g, flags))
+    ffi::ws(abi::INVALID_SOCKET, || {
+        wsa_socket(af, ty, proto, info, g, flags)
+    })
 }
 
 /// `SOCKET WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW, GROUP, DWORD)`
 #[no_mangle]
-pub unsafe extern "C" fn WSASocketW(af: i32, ty: i32, proto: i32, info: *const u8, g: u32, flags: u32) -> SOCKET {
+pub unsafe extern "C" fn WSASocketW(
+    af: i32,
+    ty: i32,
+    proto: i32,
+    info: *const u8,
+    g: u32,
+    flags: u32,
+) -> SOCKET {
     // SAFETY: the caller passes NULL or a WSAPROTOCOL_INFOW.
-    ffi::ws(abi::INVALID_SOCKET, || wsa_socket(af, ty, proto, info, g, flags))
+    ffi::ws(abi::INVALID_SOCKET, || {
+        wsa_socket(af, ty, proto, info, g, flags)
+    })
 }
 
-fn wsa_socket(af: i32, ty: i32, proto: i32, info: *const u8, g: u32, flags: u32) -> WsResult<SOCKET> {
+fn wsa_socket(
+    af: i32,
+    ty: i32,
+    proto: i32,
+    info: *const u8,
+    g: u32,
+    flags: u32,
+) -> WsResult<SOCKET> {
     startup::require()?;
     // SAFETY: forwarded from the export's contract.
     let (af, ty, proto) = unsafe { from_protocol_info(info, af, ty, proto) }?;
@@ -200,7 +236,13 @@ fn v6only(sock: &Socket) -> bool {
     let mut l = 4 as libc::socklen_t;
     // SAFETY: a live i32 and its length.
     unsafe {
-        libc::getsockopt(sock.fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, &mut v as *mut i32 as *mut libc::c_void, &mut l)
+        libc::getsockopt(
+            sock.fd,
+            libc::IPPROTO_IPV6,
+            libc::IPV6_V6ONLY,
+            &mut v as *mut i32 as *mut libc::c_void,
+            &mut l,
+        )
     };
     v != 0
 }
@@ -298,7 +340,11 @@ pub fn refresh_connect(sock: &Socket) {
     if st.conn != Conn::Connecting {
         return;
     }
-    let mut p = libc::pollfd { fd: sock.fd, events: libc::POLLOUT, revents: 0 };
+    let mut p = libc::pollfd {
+        fd: sock.fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
     // SAFETY: one live pollfd, zero timeout.
     if unsafe { libc::poll(&mut p, 1, 0) } == 1 {
         if p.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
@@ -314,7 +360,11 @@ pub fn refresh_connect(sock: &Socket) {
 /// Record a failed connect: the socket reports it in `exceptfds` and `SO_ERROR`.
 /// A synchronous failure (reported by `connect` itself) leaves `SO_ERROR` at 0, as Windows.
 fn fail_connect(st: &mut super::State, errno: i32, sticky: bool) {
-    let e = if errno == 0 { libc::ECONNREFUSED } else { errno };
+    let e = if errno == 0 {
+        libc::ECONNREFUSED
+    } else {
+        errno
+    };
     st.conn = Conn::Failed;
     st.connect_error = e;
     if sticky {
@@ -438,7 +488,15 @@ pub fn so_error(fd: RawFd) -> i32 {
     let mut v: i32 = 0;
     let mut l = 4 as libc::socklen_t;
     // SAFETY: a live i32 and its length.
-    unsafe { libc::getsockopt(fd, libc::SOL_SOCKET, libc::SO_ERROR, &mut v as *mut i32 as *mut libc::c_void, &mut l) };
+    unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_ERROR,
+            &mut v as *mut i32 as *mut libc::c_void,
+            &mut l,
+        )
+    };
     v
 }
 
@@ -463,18 +521,22 @@ fn addr_room(sock: &Socket) -> usize {
 /// # Safety
 /// `lenp` must be NULL or readable.
 unsafe fn check_addr_out(sock: &Socket, addr: *mut u8, lenp: *mut i32) -> WsResult<()> {
-    if addr.is_null() {
+    // An address buffer without a length is ignored, as Windows does.
+    if addr.is_null() || lenp.is_null() {
         return Ok(());
     }
-    // SAFETY: NULL or readable by the caller's contract.
-    match unsafe { lenp.as_ref() } {
-        Some(&n) if n >= 0 && n as usize >= addr_room(sock) => Ok(()),
+    // SAFETY: a caller pointer; the probe turns a bad address into WSAEFAULT.
+    match unsafe { ffi::probe_read(lenp) } {
+        Ok(n) if n >= 0 && n as usize >= addr_room(sock) => Ok(()),
         _ => Err(WsaError::WSAEFAULT),
     }
 }
 
 /// Take one connection from the listener (a deferred one first).
 fn accept_fd(sock: &Arc<Socket>) -> WsResult<(RawFd, SockAddr)> {
+    if !sock.is_stream() {
+        return Err(WsaError::WSAEOPNOTSUPP);
+    }
     if sock.st.lock().conn != Conn::Listening {
         return Err(WsaError::WSAEINVAL);
     }
@@ -490,7 +552,12 @@ fn accept_fd(sock: &Arc<Socket>) -> WsResult<(RawFd, SockAddr)> {
         let mut a = SockAddr::default();
         // SAFETY: room and length from `a`.
         let fd = unsafe {
-            libc::accept4(sock.fd, a.as_mut_ptr(), &mut a.len, libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC)
+            libc::accept4(
+                sock.fd,
+                a.as_mut_ptr(),
+                &mut a.len,
+                libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+            )
         };
         if fd >= 0 {
             return Ok((fd, a));
@@ -510,7 +577,13 @@ fn accept_fd(sock: &Arc<Socket>) -> WsResult<(RawFd, SockAddr)> {
 
 /// Give an accepted fd its handle; it inherits the listener's properties.
 fn adopt(listener: &Socket, fd: RawFd) -> WsResult<SOCKET> {
-    let (h, sock) = match register(fd, listener.family, listener.sock_type, listener.protocol, listener.flags) {
+    let (h, sock) = match register(
+        fd,
+        listener.family,
+        listener.sock_type,
+        listener.protocol,
+        listener.flags,
+    ) {
         Ok(v) => v,
         Err(e) => {
             // SAFETY: the fd was never handed out.
@@ -533,7 +606,10 @@ pub unsafe extern "C" fn ws2_accept(s: SOCKET, addr: *mut u8, len: *mut i32) -> 
         let (fd, a) = accept_fd(&sock)?;
         let h = adopt(&sock, fd)?;
         // SAFETY: checked above to hold the address.
-        unsafe { sockaddr::to_win_opt(&a, addr, if addr.is_null() { std::ptr::null_mut() } else { len }) }?;
+        if !addr.is_null() && !len.is_null() {
+            // SAFETY: checked above to hold the address.
+            unsafe { sockaddr::to_win(&a, addr, len) }?;
+        }
         Ok(h)
     })
 }
@@ -581,8 +657,14 @@ pub unsafe extern "C" fn WSAAccept(
                 sockaddr::to_win(&peer, peer_w.as_mut_ptr(), &mut pl)?;
                 sockaddr::to_win(&local, local_w.as_mut_ptr(), &mut ll)?;
             }
-            let mut caller = WsaBuf { len: pl as u32, buf: peer_w.as_mut_ptr() as *mut c_char };
-            let mut callee = WsaBuf { len: ll as u32, buf: local_w.as_mut_ptr() as *mut c_char };
+            let mut caller = WsaBuf {
+                len: pl as u32,
+                buf: peer_w.as_mut_ptr() as *mut c_char,
+            };
+            let mut callee = WsaBuf {
+                len: ll as u32,
+                buf: local_w.as_mut_ptr() as *mut c_char,
+            };
             let mut group: u32 = 0;
             // SAFETY: the program's condition function, called with live arguments.
             let verdict = unsafe {
@@ -615,14 +697,20 @@ pub unsafe extern "C" fn WSAAccept(
         }
         let h = adopt(&sock, fd)?;
         // SAFETY: checked above to hold the address.
-        unsafe { sockaddr::to_win_opt(&peer, addr, if addr.is_null() { std::ptr::null_mut() } else { len }) }?;
+        if !addr.is_null() && !len.is_null() {
+            // SAFETY: checked above to hold the address.
+            unsafe { sockaddr::to_win(&peer, addr, len) }?;
+        }
         Ok(h)
     })
 }
 
 /// Refuse a connection with a reset.
 fn reject(fd: RawFd) {
-    let lg = libc::linger { l_onoff: 1, l_linger: 0 };
+    let lg = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
     // SAFETY: a live linger struct; then the fd (owned here) is closed once.
     unsafe {
         libc::setsockopt(
@@ -641,10 +729,12 @@ fn recv_flags(sock: &Socket, flags: i32) -> WsResult<i32> {
     if flags & !(MSG_OOB | MSG_PEEK | MSG_WAITALL | MSG_PUSH_IMMEDIATE) != 0 {
         return Err(WsaError::WSAEOPNOTSUPP);
     }
-    if flags & MSG_OOB != 0 && !sock.is_stream() {
+    let waitall_refused =
+        !sock.is_stream() || flags & (MSG_PEEK | MSG_OOB) != 0 || sock.st.lock().nonblocking;
+    if flags & MSG_WAITALL != 0 && waitall_refused {
         return Err(WsaError::WSAEOPNOTSUPP);
     }
-    if flags & MSG_WAITALL != 0 && (!sock.is_stream() || flags & MSG_PEEK != 0) {
+    if flags & MSG_OOB != 0 && !sock.is_stream() {
         return Err(WsaError::WSAEOPNOTSUPP);
     }
     let mut l = 0;
@@ -711,17 +801,29 @@ pub fn recv(sock: &Arc<Socket>, bufs: &mut [libc::iovec], flags: i32) -> WsResul
                 got += n;
                 if !waitall || n == 0 || got >= total {
                     let _ = f;
-                    return Ok(Received { bytes: got, from, truncated: trunc });
+                    return Ok(Received {
+                        bytes: got,
+                        from,
+                        truncated: trunc,
+                    });
                 }
             }
             None => {
                 if nonblocking {
                     if got > 0 {
-                        return Ok(Received { bytes: got, from, truncated: false });
+                        return Ok(Received {
+                            bytes: got,
+                            from,
+                            truncated: false,
+                        });
                     }
                     return Err(WsaError::WSAEWOULDBLOCK);
                 }
-                let ev = if lflags & libc::MSG_OOB != 0 { libc::POLLPRI } else { libc::POLLIN };
+                let ev = if lflags & libc::MSG_OOB != 0 {
+                    libc::POLLPRI
+                } else {
+                    libc::POLLIN
+                };
                 sock.wait(ev, deadline)?;
             }
         }
@@ -773,7 +875,12 @@ fn recv_once(
 
 /// Send `bufs` with Windows semantics: a blocking stream send returns only when everything
 /// is queued; a non-blocking one may queue part.
-pub fn send(sock: &Arc<Socket>, bufs: &[libc::iovec], flags: i32, to: Option<&SockAddr>) -> WsResult<usize> {
+pub fn send(
+    sock: &Arc<Socket>,
+    bufs: &[libc::iovec],
+    flags: i32,
+    to: Option<&SockAddr>,
+) -> WsResult<usize> {
     let lflags = send_flags(sock, flags)?;
     let (nonblocking, deadline) = {
         let st = sock.st.lock();
@@ -855,14 +962,21 @@ fn send_once(
     }
     match errno() {
         libc::EAGAIN | libc::EINTR => Ok(None),
-        libc::EPIPE => Err(if sock.st.lock().shut_wr { WsaError::WSAESHUTDOWN } else { WsaError::WSAECONNRESET }),
+        libc::EPIPE => Err(if sock.st.lock().shut_wr {
+            WsaError::WSAESHUTDOWN
+        } else {
+            WsaError::WSAECONNRESET
+        }),
         libc::ECONNREFUSED if !sock.is_stream() => Err(WsaError::WSAECONNRESET),
         e => Err(crate::error::from_errno(e)),
     }
 }
 
 fn one_buf(p: *mut u8, len: usize) -> [libc::iovec; 1] {
-    [libc::iovec { iov_base: p as *mut libc::c_void, iov_len: len }]
+    [libc::iovec {
+        iov_base: p as *mut libc::c_void,
+        iov_len: len,
+    }]
 }
 
 /// `int recv(SOCKET, char*, int, int)`
@@ -980,9 +1094,11 @@ pub unsafe extern "C" fn ioctlsocket(s: SOCKET, cmd: i32, argp: *mut u32) -> i32
         if !matches!(cmd, FIONBIO | FIONREAD | SIOCATMARK) {
             return Err(WsaError::WSAEOPNOTSUPP);
         }
-        let arg = ffi::probe_read(argp)?;
+        // SAFETY: a caller pointer; the probe turns a bad address into WSAEFAULT.
+        let arg = unsafe { ffi::probe_read(argp) }?;
         let v = ioctl(&sock, cmd, arg)?;
-        ffi::probe_write(argp, v)?;
+        // SAFETY: a caller pointer; the probe turns a bad address into WSAEFAULT.
+        unsafe { ffi::probe_write(argp, v) }?;
         Ok(0)
     })
 }
@@ -1006,7 +1122,10 @@ pub fn ioctl(sock: &Arc<Socket>, cmd: i32, arg: u32) -> WsResult<u32> {
             // Inline: urgent data is pending while the read position is at the mark.
             let mut at: libc::c_int = 0;
             // SAFETY: SIOCATMARK writes one int.
-            if unsafe { libc::ioctl(sock.fd, 0x8905 /* SIOCATMARK */, &mut at) } != 0 {
+            if unsafe {
+                libc::ioctl(sock.fd, 0x8905 /* SIOCATMARK */, &mut at)
+            } != 0
+            {
                 return Err(os_error());
             }
             Ok((at == 0) as u32)
@@ -1016,7 +1135,12 @@ pub fn ioctl(sock: &Arc<Socket>, cmd: i32, arg: u32) -> WsResult<u32> {
             let mut b = 0u8;
             // SAFETY: peeks at most one byte into a local.
             let r = unsafe {
-                libc::recv(sock.fd, &mut b as *mut u8 as *mut libc::c_void, 1, libc::MSG_OOB | libc::MSG_PEEK | libc::MSG_DONTWAIT)
+                libc::recv(
+                    sock.fd,
+                    &mut b as *mut u8 as *mut libc::c_void,
+                    1,
+                    libc::MSG_OOB | libc::MSG_PEEK | libc::MSG_DONTWAIT,
+                )
             };
             Ok(if r > 0 { 0 } else { 1 })
         }
@@ -1028,6 +1152,14 @@ fn inline_oob(sock: &Socket) -> bool {
     let mut v: i32 = 0;
     let mut l = 4 as libc::socklen_t;
     // SAFETY: a live i32 and its length.
-    unsafe { libc::getsockopt(sock.fd, libc::SOL_SOCKET, libc::SO_OOBINLINE, &mut v as *mut i32 as *mut libc::c_void, &mut l) };
+    unsafe {
+        libc::getsockopt(
+            sock.fd,
+            libc::SOL_SOCKET,
+            libc::SO_OOBINLINE,
+            &mut v as *mut i32 as *mut libc::c_void,
+            &mut l,
+        )
+    };
     v != 0
 }

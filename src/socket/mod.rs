@@ -116,7 +116,10 @@ impl Waker {
     fn new() -> Waker {
         // SAFETY: plain syscall; the result is checked.
         let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-        Waker { fd, awake: AtomicBool::new(false) }
+        Waker {
+            fd,
+            awake: AtomicBool::new(false),
+        }
     }
 
     pub fn fd(&self) -> RawFd {
@@ -216,14 +219,27 @@ impl Socket {
         self.wait_registered(&watch.waker, events, deadline)
     }
 
-    fn wait_registered(&self, waker: &Waker, events: i16, deadline: Option<Instant>) -> WsResult<i16> {
+    fn wait_registered(
+        &self,
+        waker: &Waker,
+        events: i16,
+        deadline: Option<Instant>,
+    ) -> WsResult<i16> {
         loop {
             if self.is_closing() {
                 return Err(WsaError::WSAEINTR);
             }
             let mut fds = [
-                libc::pollfd { fd: self.fd, events, revents: 0 },
-                libc::pollfd { fd: waker.fd(), events: libc::POLLIN, revents: 0 },
+                libc::pollfd {
+                    fd: self.fd,
+                    events,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: waker.fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
             ];
             let timeout = poll_timeout(deadline);
             // SAFETY: `fds` is a live array of two pollfds.
@@ -276,7 +292,10 @@ impl Watch {
         for s in socks {
             s.waiters.lock().push(waker.clone());
         }
-        Watch { waker, socks: socks.to_vec() }
+        Watch {
+            waker,
+            socks: socks.to_vec(),
+        }
     }
 }
 
@@ -302,7 +321,13 @@ pub fn get(s: usize) -> WsResult<Arc<Socket>> {
 }
 
 /// Wrap a new Linux fd in a socket object and give it a handle.
-pub fn register(fd: RawFd, family: i32, sock_type: i32, protocol: i32, flags: u32) -> WsResult<(usize, Arc<Socket>)> {
+pub fn register(
+    fd: RawFd,
+    family: i32,
+    sock_type: i32,
+    protocol: i32,
+    flags: u32,
+) -> WsResult<(usize, Arc<Socket>)> {
     let sock = Arc::new(Socket::new(fd, family, sock_type, protocol, flags));
     match table().insert(Object::Socket(sock.clone())) {
         Some(h) => Ok((h, sock)),

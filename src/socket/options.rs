@@ -119,14 +119,16 @@ fn lookup(sock: &Socket, level: i32, name: i32) -> WsResult<(Shape, Target)> {
             SO_OOBINLINE => (SolBool, Linux(libc::SOL_SOCKET, libc::SO_OOBINLINE)),
             SO_KEEPALIVE => (Byte, Linux(libc::SOL_SOCKET, libc::SO_KEEPALIVE)),
             SO_DONTROUTE => (Byte, Linux(libc::SOL_SOCKET, libc::SO_DONTROUTE)),
-            SO_ACCEPTCONN | SO_REUSEADDR | SO_EXCLUSIVEADDRUSE | SO_CONDITIONAL_ACCEPT => (SolBool, Own(name)),
+            SO_ACCEPTCONN | SO_REUSEADDR | SO_EXCLUSIVEADDRUSE | SO_CONDITIONAL_ACCEPT => {
+                (SolBool, Own(name))
+            }
             SO_DONTLINGER | SO_LINGER if !stream => return Err(WsaError::WSAENOPROTOOPT),
             SO_DONTLINGER => (SolBool, Own(name)),
             SO_LINGER | SO_SNDBUF | SO_RCVBUF => (SolInt, Own(name)),
             SO_CONNECT_TIME if !stream => return Err(WsaError::WSAENOPROTOOPT),
             SO_MAX_MSG_SIZE if stream => return Err(WsaError::WSAENOPROTOOPT),
-            SO_SNDTIMEO | SO_RCVTIMEO | SO_ERROR | SO_TYPE | SO_GROUP_ID | SO_GROUP_PRIORITY | SO_MAX_MSG_SIZE
-            | SO_CONNECT_TIME => (Int, Own(name)),
+            SO_SNDTIMEO | SO_RCVTIMEO | SO_ERROR | SO_TYPE | SO_GROUP_ID | SO_GROUP_PRIORITY
+            | SO_MAX_MSG_SIZE | SO_CONNECT_TIME => (Int, Own(name)),
             _ => return Err(WsaError::WSAENOPROTOOPT),
         },
         abi::IPPROTO_TCP => {
@@ -161,8 +163,14 @@ fn lookup(sock: &Socket, level: i32, name: i32) -> WsResult<(Shape, Target)> {
                 IP_MULTICAST_LOOP => (IpBool, ip(libc::IP_MULTICAST_LOOP)),
                 IP_ADD_MEMBERSHIP => (SetOnly(8), ip(libc::IP_ADD_MEMBERSHIP)),
                 IP_DROP_MEMBERSHIP => (SetOnly(8), ip(libc::IP_DROP_MEMBERSHIP)),
-                IP_ADD_SOURCE_MEMBERSHIP => (SetOnly(12), SourceMembership(libc::IP_ADD_SOURCE_MEMBERSHIP)),
-                IP_DROP_SOURCE_MEMBERSHIP => (SetOnly(12), SourceMembership(libc::IP_DROP_SOURCE_MEMBERSHIP)),
+                IP_ADD_SOURCE_MEMBERSHIP => (
+                    SetOnly(12),
+                    SourceMembership(libc::IP_ADD_SOURCE_MEMBERSHIP),
+                ),
+                IP_DROP_SOURCE_MEMBERSHIP => (
+                    SetOnly(12),
+                    SourceMembership(libc::IP_DROP_SOURCE_MEMBERSHIP),
+                ),
                 IP_BLOCK_SOURCE => (SetOnly(12), SourceMembership(libc::IP_BLOCK_SOURCE)),
                 IP_UNBLOCK_SOURCE => (SetOnly(12), SourceMembership(libc::IP_UNBLOCK_SOURCE)),
                 IP_DONTFRAGMENT => (IpBool, DontFragment),
@@ -179,7 +187,10 @@ fn lookup(sock: &Socket, level: i32, name: i32) -> WsResult<(Shape, Target)> {
             if sock.family != abi::AF_INET6 {
                 return Err(WsaError::WSAEINVAL);
             }
-            let multicast = matches!(name, IPV6_MULTICAST_IF | IPV6_MULTICAST_HOPS | IPV6_MULTICAST_LOOP);
+            let multicast = matches!(
+                name,
+                IPV6_MULTICAST_IF | IPV6_MULTICAST_HOPS | IPV6_MULTICAST_LOOP
+            );
             if multicast && stream {
                 return Err(WsaError::WSAEINVAL);
             }
@@ -241,7 +252,11 @@ fn read_value(shape: Shape, val: &[u8], len: i32) -> WsResult<u32> {
             if shape == Shape::IpByte && v > 255 {
                 return Err(WsaError::WSAEINVAL);
             }
-            Ok(if shape == Shape::IpBool { (v != 0) as u32 } else { v })
+            Ok(if shape == Shape::IpBool {
+                (v != 0) as u32
+            } else {
+                v
+            })
         }
         Shape::Raw(_) | Shape::SetOnly(_) => Ok(0),
     }
@@ -299,7 +314,16 @@ fn linux_get_int(sock: &Socket, level: i32, name: i32) -> WsResult<i32> {
     let mut v: i32 = 0;
     let mut len = 4 as libc::socklen_t;
     // SAFETY: a live i32 and its length.
-    if unsafe { libc::getsockopt(sock.fd, level, name, &mut v as *mut i32 as *mut libc::c_void, &mut len) } != 0 {
+    if unsafe {
+        libc::getsockopt(
+            sock.fd,
+            level,
+            name,
+            &mut v as *mut i32 as *mut libc::c_void,
+            &mut len,
+        )
+    } != 0
+    {
         return Err(os_error());
     }
     Ok(v)
@@ -307,7 +331,16 @@ fn linux_get_int(sock: &Socket, level: i32, name: i32) -> WsResult<i32> {
 
 fn linux_set(sock: &Socket, level: i32, name: i32, val: &[u8]) -> WsResult<()> {
     // SAFETY: a live buffer and its length.
-    if unsafe { libc::setsockopt(sock.fd, level, name, val.as_ptr() as *const libc::c_void, val.len() as u32) } != 0 {
+    if unsafe {
+        libc::setsockopt(
+            sock.fd,
+            level,
+            name,
+            val.as_ptr() as *const libc::c_void,
+            val.len() as u32,
+        )
+    } != 0
+    {
         return Err(os_error());
     }
     Ok(())
@@ -319,11 +352,21 @@ fn linux_set_int(sock: &Socket, level: i32, name: i32, v: i32) -> WsResult<()> {
 
 /// The Linux linger setting as Windows reports it.
 fn linux_linger(sock: &Socket) -> WsResult<(u16, u16)> {
-    let mut lg = libc::linger { l_onoff: 0, l_linger: 0 };
+    let mut lg = libc::linger {
+        l_onoff: 0,
+        l_linger: 0,
+    };
     let mut len = std::mem::size_of::<libc::linger>() as libc::socklen_t;
     // SAFETY: a live linger struct and its length.
-    if unsafe { libc::getsockopt(sock.fd, libc::SOL_SOCKET, libc::SO_LINGER, &mut lg as *mut _ as *mut libc::c_void, &mut len) }
-        != 0
+    if unsafe {
+        libc::getsockopt(
+            sock.fd,
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            &mut lg as *mut _ as *mut libc::c_void,
+            &mut len,
+        )
+    } != 0
     {
         return Err(os_error());
     }
@@ -331,10 +374,16 @@ fn linux_linger(sock: &Socket) -> WsResult<(u16, u16)> {
 }
 
 fn set_linger(sock: &Socket, onoff: u16, secs: u16) -> WsResult<()> {
-    let lg = libc::linger { l_onoff: (onoff != 0) as i32, l_linger: secs as i32 };
+    let lg = libc::linger {
+        l_onoff: (onoff != 0) as i32,
+        l_linger: secs as i32,
+    };
     // SAFETY: reads the live linger struct's bytes.
     let bytes = unsafe {
-        std::slice::from_raw_parts(&lg as *const libc::linger as *const u8, std::mem::size_of::<libc::linger>())
+        std::slice::from_raw_parts(
+            &lg as *const libc::linger as *const u8,
+            std::mem::size_of::<libc::linger>(),
+        )
     };
     linux_set(sock, libc::SOL_SOCKET, libc::SO_LINGER, bytes)?;
     sock.st.lock().linger = Some((onoff, secs));
@@ -394,11 +443,19 @@ fn get_own(sock: &Socket, name: i32) -> WsResult<u32> {
         }
         SO_DONTLINGER => (linger(sock)?.0 == 0) as u32,
         SO_SNDBUF | SO_RCVBUF => {
-            let kept = if name == SO_SNDBUF { st().sndbuf } else { st().rcvbuf };
+            let kept = if name == SO_SNDBUF {
+                st().sndbuf
+            } else {
+                st().rcvbuf
+            };
             match kept {
                 Some(v) => v,
                 None => {
-                    let lname = if name == SO_SNDBUF { libc::SO_SNDBUF } else { libc::SO_RCVBUF };
+                    let lname = if name == SO_SNDBUF {
+                        libc::SO_SNDBUF
+                    } else {
+                        libc::SO_RCVBUF
+                    };
                     // Linux reports twice the size asked for (bookkeeping overhead).
                     (linux_get_int(sock, libc::SOL_SOCKET, lname)? / 2) as u32
                 }
@@ -433,7 +490,11 @@ fn set_own(sock: &Socket, name: i32, v: u32) -> WsResult<()> {
             set_linger(sock, (v == 0) as u16, secs)?
         }
         SO_SNDBUF | SO_RCVBUF => {
-            let lname = if name == SO_SNDBUF { libc::SO_SNDBUF } else { libc::SO_RCVBUF };
+            let lname = if name == SO_SNDBUF {
+                libc::SO_SNDBUF
+            } else {
+                libc::SO_RCVBUF
+            };
             linux_set_int(sock, libc::SOL_SOCKET, lname, v.min(i32::MAX as u32) as i32)?;
             let mut st = sock.st.lock();
             if name == SO_SNDBUF {
@@ -453,7 +514,10 @@ fn is_bound(sock: &Socket) -> bool {
 
 /// Membership errors as Windows reports them.
 fn membership_error(e: WsaError, linux_name: i32) -> WsaError {
-    let drop = matches!(linux_name, libc::IP_DROP_MEMBERSHIP | libc::IPV6_DROP_MEMBERSHIP);
+    let drop = matches!(
+        linux_name,
+        libc::IP_DROP_MEMBERSHIP | libc::IPV6_DROP_MEMBERSHIP
+    );
     match e {
         WsaError::WSAEADDRNOTAVAIL if drop => WsaError::WSAEINVAL,
         WsaError::WSAEADDRINUSE => WsaError::WSAEADDRNOTAVAIL,
@@ -478,7 +542,8 @@ fn get_option(sock: &Socket, level: i32, name: i32, out: &mut [u8]) -> WsResult<
         Target::Own(n) => get_own(sock, n)?,
         Target::V6OnlyOnV4 => sock.st.lock().v6only_on_v4 as u32,
         Target::DontFragment => {
-            (linux_get_int(sock, libc::IPPROTO_IP, libc::IP_MTU_DISCOVER)? == libc::IP_PMTUDISC_DO) as u32
+            (linux_get_int(sock, libc::IPPROTO_IP, libc::IP_MTU_DISCOVER)? == libc::IP_PMTUDISC_DO)
+                as u32
         }
         Target::SourceMembership(_) => return Err(WsaError::WSAENOPROTOOPT),
         Target::Linux(l, n) => {
@@ -486,7 +551,16 @@ fn get_option(sock: &Socket, level: i32, name: i32, out: &mut [u8]) -> WsResult<
                 let mut buf = vec![0u8; size.max(40)];
                 let mut len = buf.len() as libc::socklen_t;
                 // SAFETY: a live buffer and its length.
-                if unsafe { libc::getsockopt(sock.fd, l, n, buf.as_mut_ptr() as *mut libc::c_void, &mut len) } != 0 {
+                if unsafe {
+                    libc::getsockopt(
+                        sock.fd,
+                        l,
+                        n,
+                        buf.as_mut_ptr() as *mut libc::c_void,
+                        &mut len,
+                    )
+                } != 0
+                {
                     return Err(os_error());
                 }
                 let len = len as usize;
@@ -512,7 +586,12 @@ fn set_option(sock: &Socket, level: i32, name: i32, val: &[u8], len: i32) -> WsR
         return Err(WsaError::WSAENOPROTOOPT);
     }
     let (shape, target) = lookup(sock, level, name)?;
-    if level == SOL_SOCKET && matches!(name, SO_ACCEPTCONN | SO_TYPE | SO_CONNECT_TIME | SO_MAX_MSG_SIZE | SO_GROUP_ID) {
+    if level == SOL_SOCKET
+        && matches!(
+            name,
+            SO_ACCEPTCONN | SO_TYPE | SO_CONNECT_TIME | SO_MAX_MSG_SIZE | SO_GROUP_ID
+        )
+    {
         return Err(WsaError::WSAENOPROTOOPT);
     }
     match (shape, target) {
@@ -548,7 +627,11 @@ fn set_option(sock: &Socket, level: i32, name: i32, val: &[u8], len: i32) -> WsR
                     Ok(())
                 }
                 Target::DontFragment => {
-                    let mode = if v != 0 { libc::IP_PMTUDISC_DO } else { libc::IP_PMTUDISC_DONT };
+                    let mode = if v != 0 {
+                        libc::IP_PMTUDISC_DO
+                    } else {
+                        libc::IP_PMTUDISC_DONT
+                    };
                     linux_set_int(sock, libc::IPPROTO_IP, libc::IP_MTU_DISCOVER, mode)
                 }
                 Target::Linux(l, o) => linux_set_int(sock, l, o, v as i32),
@@ -560,14 +643,20 @@ fn set_option(sock: &Socket, level: i32, name: i32, val: &[u8], len: i32) -> WsR
 
 /// `int getsockopt(SOCKET, int level, int optname, char* optval, int* optlen)`
 #[no_mangle]
-pub unsafe extern "C" fn ws2_getsockopt(s: SOCKET, level: i32, name: i32, val: *mut u8, len: *mut i32) -> i32 {
+pub unsafe extern "C" fn ws2_getsockopt(
+    s: SOCKET,
+    level: i32,
+    name: i32,
+    val: *mut u8,
+    len: *mut i32,
+) -> i32 {
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         if val.is_null() || len.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
         // SAFETY: checked non-NULL; a bad pointer is caught by the probe.
-        let cap = ffi::probe_read::<i32>(len)?;
+        let cap = unsafe { ffi::probe_read::<i32>(len) }?;
         if cap <= 0 {
             return Err(WsaError::WSAEFAULT);
         }
@@ -575,29 +664,45 @@ pub unsafe extern "C" fn ws2_getsockopt(s: SOCKET, level: i32, name: i32, val: *
         let r = get_option(&sock, level, name, &mut buf);
         let (written, reported) = match r {
             Ok(n) => n,
-            Err(WsaError::WSAEFAULT) if level == SOL_SOCKET && (name == SO_PROTOCOL_INFOA || name == SO_PROTOCOL_INFOW) => {
-                let need = super::protocol_info::for_socket(&sock, name == SO_PROTOCOL_INFOW).len() as i32;
-                ffi::probe_write(len, need)?;
+            Err(WsaError::WSAEFAULT)
+                if level == SOL_SOCKET
+                    && (name == SO_PROTOCOL_INFOA || name == SO_PROTOCOL_INFOW) =>
+            {
+                let need =
+                    super::protocol_info::for_socket(&sock, name == SO_PROTOCOL_INFOW).len() as i32;
+                // SAFETY: a caller pointer; the probe turns a bad address into WSAEFAULT.
+                unsafe { ffi::probe_write(len, need) }?;
                 return Err(WsaError::WSAEFAULT);
             }
             Err(WsaError::WSAEFAULT) => {
                 // Shapes that zero-fill a short buffer did so in `buf`.
-                if buf.iter().all(|&b| b == 0) && lookup(&sock, level, name).map(|s| s.0) == Ok(Shape::SolInt) {
-                    ffi::probe_write_bytes(val, &buf)?;
+                if buf.iter().all(|&b| b == 0)
+                    && lookup(&sock, level, name).map(|s| s.0) == Ok(Shape::SolInt)
+                {
+                    // SAFETY: a caller pointer; the probe turns a bad address into WSAEFAULT.
+                    unsafe { ffi::probe_write_bytes(val, &buf) }?;
                 }
                 return Err(WsaError::WSAEFAULT);
             }
             Err(e) => return Err(e),
         };
-        ffi::probe_write_bytes(val, &buf[..written])?;
-        ffi::probe_write(len, reported as i32)?;
+        // SAFETY: a caller pointer; the probe turns a bad address into WSAEFAULT.
+        unsafe { ffi::probe_write_bytes(val, &buf[..written]) }?;
+        // SAFETY: a caller pointer; the probe turns a bad address into WSAEFAULT.
+        unsafe { ffi::probe_write(len, reported as i32) }?;
         Ok(0)
     })
 }
 
 /// `int setsockopt(SOCKET, int level, int optname, const char* optval, int optlen)`
 #[no_mangle]
-pub unsafe extern "C" fn ws2_setsockopt(s: SOCKET, level: i32, name: i32, val: *const u8, len: i32) -> i32 {
+pub unsafe extern "C" fn ws2_setsockopt(
+    s: SOCKET,
+    level: i32,
+    name: i32,
+    val: *const u8,
+    len: i32,
+) -> i32 {
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         if val.is_null() {
@@ -607,7 +712,8 @@ pub unsafe extern "C" fn ws2_setsockopt(s: SOCKET, level: i32, name: i32, val: *
         if n < 0 {
             return Err(WsaError::WSAEFAULT);
         }
-        let v = ffi::probe_read_bytes(val, n.min(4096) as usize)?;
+        // SAFETY: a caller pointer; the probe turns a bad address into WSAEFAULT.
+        let v = unsafe { ffi::probe_read_bytes(val, n.min(4096) as usize) }?;
         set_option(&sock, level, name, &v, len).map(|_| 0)
     })
 }
@@ -648,18 +754,27 @@ mod tests {
         assert_eq!(b, [1, 0, 0xee, 0xee]);
         assert_eq!(write_value(Shape::SolBool, 1, &mut [0u8; 8]), Ok((4, 4)));
         assert_eq!(read_value(Shape::SolBool, &[], 0), Ok(0));
-        assert_eq!(read_value(Shape::SolBool, &0x100u32.to_ne_bytes(), 4), Ok(1));
+        assert_eq!(
+            read_value(Shape::SolBool, &0x100u32.to_ne_bytes(), 4),
+            Ok(1)
+        );
     }
 
     #[test]
     fn byte_and_ip_shapes() {
         assert_eq!(read_value(Shape::Byte, &0x100u32.to_ne_bytes(), 4), Ok(0));
         assert_eq!(read_value(Shape::Byte, &[1], -1), Err(WsaError::WSAENOBUFS));
-        assert_eq!(read_value(Shape::IpByte, &0x100u32.to_ne_bytes(), 4), Err(WsaError::WSAEINVAL));
+        assert_eq!(
+            read_value(Shape::IpByte, &0x100u32.to_ne_bytes(), 4),
+            Err(WsaError::WSAEINVAL)
+        );
         assert_eq!(read_value(Shape::IpBool, &0x100u32.to_ne_bytes(), 4), Ok(1));
         assert_eq!(write_value(Shape::IpByte, 5, &mut [0u8; 2]), Ok((1, 1)));
         let mut b = [0xeeu8; 2];
-        assert_eq!(write_value(Shape::SolInt, 5, &mut b), Err(WsaError::WSAEFAULT));
+        assert_eq!(
+            write_value(Shape::SolInt, 5, &mut b),
+            Err(WsaError::WSAEFAULT)
+        );
         assert_eq!(b, [0, 0]);
         assert_eq!(read_value(Shape::Int, &[1, 2], 2), Err(WsaError::WSAEFAULT));
     }

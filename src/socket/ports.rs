@@ -84,33 +84,99 @@ fn describe(sock: &Socket, addr: &SockAddr, v6only: bool) -> Option<Binding> {
     })
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opt {
+    Default,
+    Reuse,
+    Exclusive,
+}
+
+fn opt(b: &Binding) -> Opt {
+    if b.exclusive {
+        Opt::Exclusive
+    } else if b.reuse {
+        Opt::Reuse
+    } else {
+        Opt::Default
+    }
+}
+
+const OK: WsResult<()> = Ok(());
+const INUSE: WsResult<()> = Err(WsaError::WSAEADDRINUSE);
+const DENIED: WsResult<()> = Err(WsaError::WSAEACCES);
+
+/// Microsoft's table of the second bind's result by both sockets' options and whether each
+/// address is the wildcard ("Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE" / WSK "Sharing
+/// Transport Addresses"). The "check" cells (a specific bind beside a wildcard one) succeed
+/// here: the specific address itself is checked against the other bindings in the loop.
+fn table(old: Opt, old_wild: bool, new: Opt, new_wild: bool) -> WsResult<()> {
+    use Opt::*;
+    match (new, new_wild) {
+        (Exclusive, true) => INUSE,
+        (Exclusive, false) => match (old, old_wild) {
+            (Exclusive, true) => DENIED,
+            (_, true) => OK,
+            (_, false) => INUSE,
+        },
+        (Default, true) => {
+            if old_wild {
+                INUSE
+            } else {
+                OK
+            }
+        }
+        (Default, false) => match (old, old_wild) {
+            (Default | Reuse, true) => OK,
+            (Default | Exclusive, false) => INUSE,
+            (Reuse, false) | (Exclusive, true) => DENIED,
+        },
+        (Reuse, true) => match (old, old_wild) {
+            (Default | Exclusive, true) => DENIED,
+            _ => OK,
+        },
+        (Reuse, false) => match (old, old_wild) {
+            (Default, true) | (Reuse, _) => OK,
+            _ => DENIED,
+        },
+    }
+}
+
 /// The Windows verdict for `new` against one existing binding on the same port.
 fn verdict(old: &Binding, new: &Binding) -> WsResult<()> {
-    if old.space == new.space {
-        return match (old.reuse, new.reuse) {
-            (true, true) => Ok(()),
-            (false, true) => Err(WsaError::WSAEACCES),
-            _ => Err(WsaError::WSAEADDRINUSE),
-        };
+    let same_space = matches!(
+        (old.space, new.space),
+        (Space::V4(_), Space::V4(_)) | (Space::V6(_), Space::V6(_))
+    );
+    if same_space {
+        if !old.wildcard() && !new.wildcard() && old.space != new.space {
+            return OK;
+        }
+        return table(opt(old), old.wildcard(), opt(new), new.wildcard());
     }
+    // Across families only an exclusive dual-stack [::] holds the IPv4 addresses too.
     if old.covers(new) {
-        return if old.exclusive { Err(WsaError::WSAEACCES) } else { Ok(()) };
+        return DENIED;
     }
     if new.covers(old) {
-        return if new.exclusive { Err(WsaError::WSAEADDRINUSE) } else { Ok(()) };
+        return INUSE;
     }
-    Ok(())
+    OK
 }
 
 /// Check a bind of `sock` to `addr` against the process's bound sockets. A port of 0 is
 /// chosen by the kernel and cannot clash.
 pub fn check(sock: &Socket, addr: &SockAddr, v6only: bool) -> WsResult<()> {
-    let Some(new) = describe(sock, addr, v6only) else { return Ok(()) };
+    let Some(new) = describe(sock, addr, v6only) else {
+        return Ok(());
+    };
     if new.port == 0 {
         return Ok(());
     }
     let table = BOUND.lock();
-    for old in table.iter().filter(|b| b.port == new.port && b.sock_type == new.sock_type) {
+    for old in table
+        .iter()
+        .filter(|b| b.port == new.port && b.sock_type == new.sock_type)
+    {
         verdict(old, &new)?;
     }
     Ok(())
@@ -140,7 +206,15 @@ mod tests {
 
     fn b(space: Space, excl: bool, dual: bool) -> Binding {
         let any6 = matches!(space, Space::V6(a) if a.is_unspecified());
-        Binding { owner: 0, sock_type: 1, port: 1, space, covers_v4: any6 && dual && excl, exclusive: excl, reuse: false }
+        Binding {
+            owner: 0,
+            sock_type: 1,
+            port: 1,
+            space,
+            covers_v4: any6 && dual && excl,
+            exclusive: excl,
+            reuse: false,
+        }
     }
 
     #[test]
@@ -150,16 +224,52 @@ mod tests {
         let any6 = Space::V6(Ipv6Addr::UNSPECIFIED);
         let loop6 = Space::V6(Ipv6Addr::LOCALHOST);
         let e = |r: WsResult<()>| r.err().map(|e| e.0).unwrap_or(0);
-        assert_eq!(e(verdict(&b(any4, true, false), &b(loop4, false, false))), 10013);
-        assert_eq!(e(verdict(&b(any6, true, true), &b(loop4, false, false))), 10013);
-        assert_eq!(e(verdict(&b(any4, false, false), &b(loop4, true, false))), 0);
-        assert_eq!(e(verdict(&b(loop4, true, false), &b(any4, false, false))), 0);
-        assert_eq!(e(verdict(&b(loop4, false, false), &b(any4, true, false))), 10048);
-        assert_eq!(e(verdict(&b(loop4, false, false), &b(any6, true, true))), 10048);
-        assert_eq!(e(verdict(&b(loop6, false, false), &b(any4, true, false))), 0);
+        assert_eq!(
+            e(verdict(&b(any4, true, false), &b(loop4, false, false))),
+            10013
+        );
+        assert_eq!(
+            e(verdict(&b(any6, true, true), &b(loop4, false, false))),
+            10013
+        );
+        assert_eq!(
+            e(verdict(&b(any4, false, false), &b(loop4, true, false))),
+            0
+        );
+        assert_eq!(
+            e(verdict(&b(loop4, true, false), &b(any4, false, false))),
+            0
+        );
+        assert_eq!(
+            e(verdict(&b(loop4, false, false), &b(any4, true, false))),
+            10048
+        );
+        assert_eq!(
+            e(verdict(&b(loop4, false, false), &b(any6, true, true))),
+            10048
+        );
+        assert_eq!(
+            e(verdict(&b(loop6, false, false), &b(any4, true, false))),
+            0
+        );
         assert_eq!(e(verdict(&b(any6, false, true), &b(any4, true, false))), 0);
-        assert_eq!(e(verdict(&b(any4, false, false), &b(any4, false, false))), 10048);
+        assert_eq!(
+            e(verdict(&b(any4, false, false), &b(any4, false, false))),
+            10048
+        );
         assert_eq!(e(verdict(&b(any6, false, true), &b(any4, false, false))), 0);
-        assert_eq!(e(verdict(&b(loop4, true, false), &b(loop4, false, false))), 10048);
+        assert_eq!(
+            e(verdict(&b(loop4, true, false), &b(loop4, false, false))),
+            10048
+        );
+        assert_eq!(
+            e(verdict(&b(any6, true, true), &b(any4, false, false))),
+            10013
+        );
+        // A default wildcard bind beside a default specific one succeeds on Windows.
+        assert_eq!(
+            e(verdict(&b(loop4, false, false), &b(any4, false, false))),
+            0
+        );
     }
 }

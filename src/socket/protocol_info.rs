@@ -26,19 +26,36 @@ const PROVIDER: [u8; 16] = [
 /// The structure's bytes for `sock` (`wide`: the W form).
 pub fn for_socket(sock: &Socket, wide: bool) -> Vec<u8> {
     let mut b = vec![0u8; if wide { INFOW_LEN } else { INFOA_LEN }];
-    let put = |b: &mut Vec<u8>, off: usize, v: u32| b[off..off + 4].copy_from_slice(&v.to_ne_bytes());
+    let put =
+        |b: &mut Vec<u8>, off: usize, v: u32| b[off..off + 4].copy_from_slice(&v.to_ne_bytes());
     let v6 = sock.family == abi::AF_INET6;
     let (flags, name, catalog, msg) = if sock.is_stream() {
         (
-            XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER | XP1_GRACEFUL_CLOSE | XP1_EXPEDITED_DATA | XP1_IFS_HANDLES,
-            if v6 { "MSAFD Tcpip [TCP/IPv6]" } else { "MSAFD Tcpip [TCP/IP]" },
+            XP1_GUARANTEED_DELIVERY
+                | XP1_GUARANTEED_ORDER
+                | XP1_GRACEFUL_CLOSE
+                | XP1_EXPEDITED_DATA
+                | XP1_IFS_HANDLES,
+            if v6 {
+                "MSAFD Tcpip [TCP/IPv6]"
+            } else {
+                "MSAFD Tcpip [TCP/IP]"
+            },
             if v6 { 1004 } else { 1001 },
             0u32,
         )
     } else {
         (
-            XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED | XP1_SUPPORT_BROADCAST | XP1_SUPPORT_MULTIPOINT | XP1_IFS_HANDLES,
-            if v6 { "MSAFD Tcpip [UDP/IPv6]" } else { "MSAFD Tcpip [UDP/IP]" },
+            XP1_CONNECTIONLESS
+                | XP1_MESSAGE_ORIENTED
+                | XP1_SUPPORT_BROADCAST
+                | XP1_SUPPORT_MULTIPOINT
+                | XP1_IFS_HANDLES,
+            if v6 {
+                "MSAFD Tcpip [UDP/IPv6]"
+            } else {
+                "MSAFD Tcpip [UDP/IP]"
+            },
             if v6 { 1005 } else { 1002 },
             if v6 { 65527 } else { 65507 },
         )

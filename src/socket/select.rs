@@ -30,7 +30,8 @@ pub struct FdSet {
 /// `set` must point to an fd_set whose array holds `fd_count` entries.
 unsafe fn read_set(set: *const FdSet) -> Vec<SOCKET> {
     // SAFETY: the array follows the header and holds fd_count entries by contract.
-    unsafe { std::slice::from_raw_parts((*set).fd_array.as_ptr(), (*set).fd_count as usize) }.to_vec()
+    unsafe { std::slice::from_raw_parts((*set).fd_array.as_ptr(), (*set).fd_count as usize) }
+        .to_vec()
 }
 
 /// # Safety
@@ -55,7 +56,15 @@ fn oob_inline(sock: &Socket) -> bool {
     let mut v: i32 = 0;
     let mut l = 4 as libc::socklen_t;
     // SAFETY: a live i32 and its length.
-    unsafe { libc::getsockopt(sock.fd, libc::SOL_SOCKET, libc::SO_OOBINLINE, &mut v as *mut i32 as *mut libc::c_void, &mut l) };
+    unsafe {
+        libc::getsockopt(
+            sock.fd,
+            libc::SOL_SOCKET,
+            libc::SO_OOBINLINE,
+            &mut v as *mut i32 as *mut libc::c_void,
+            &mut l,
+        )
+    };
     v != 0
 }
 
@@ -68,7 +77,8 @@ fn select_ready(sock: &Socket, which: usize, rev: i16) -> bool {
         READ => match conn {
             Conn::Listening => rev & libc::POLLIN != 0,
             Conn::Connected => {
-                rev & (libc::POLLIN | libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP) != 0 || (urgent && oob_inline(sock))
+                rev & (libc::POLLIN | libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP) != 0
+                    || (urgent && oob_inline(sock))
             }
             Conn::Fresh if !sock.is_stream() => rev & (libc::POLLIN | libc::POLLERR) != 0,
             _ => false,
@@ -99,13 +109,27 @@ fn select_events(which: usize) -> i16 {
 
 /// `int select(int nfds, fd_set*, fd_set*, fd_set*, const struct timeval*)`
 #[no_mangle]
-pub unsafe extern "C" fn ws2_select(_nfds: i32, r: *mut FdSet, w: *mut FdSet, e: *mut FdSet, tv: *const Timeval) -> i32 {
+pub unsafe extern "C" fn ws2_select(
+    _nfds: i32,
+    r: *mut FdSet,
+    w: *mut FdSet,
+    e: *mut FdSet,
+    tv: *const Timeval,
+) -> i32 {
     ffi::ws(SOCKET_ERROR, || {
         startup::require()?;
         let sets = [r, w, e];
         // SAFETY: each set is NULL or a caller's fd_set.
-        let lists: Vec<Vec<SOCKET>> =
-            sets.iter().map(|&p| if p.is_null() { Vec::new() } else { unsafe { read_set(p) } }).collect();
+        let lists: Vec<Vec<SOCKET>> = sets
+            .iter()
+            .map(|&p| {
+                if p.is_null() {
+                    Vec::new()
+                } else {
+                    unsafe { read_set(p) }
+                }
+            })
+            .collect();
         if lists.iter().all(|l| l.is_empty()) {
             return Err(WsaError::WSAEINVAL);
         }
@@ -171,9 +195,17 @@ fn select(lists: &[Vec<SOCKET>], deadline: Option<Instant>) -> WsResult<Option<V
                 immediate = true;
             }
             let fd = if idle || muted[i] { -1 } else { sock.fd };
-            fds.push(libc::pollfd { fd, events: events[i], revents: 0 });
+            fds.push(libc::pollfd {
+                fd,
+                events: events[i],
+                revents: 0,
+            });
         }
-        fds.push(libc::pollfd { fd: watch.waker.fd(), events: libc::POLLIN, revents: 0 });
+        fds.push(libc::pollfd {
+            fd: watch.waker.fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        });
         let timeout = if immediate { 0 } else { poll_timeout(deadline) };
         // SAFETY: `fds` is a live array of pollfds.
         let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
@@ -188,7 +220,11 @@ fn select(lists: &[Vec<SOCKET>], deadline: Option<Instant>) -> WsResult<Option<V
         }
         // A socket closed by another thread reads as ready (its recv would fail); asked only
         // for exceptions it is an error.
-        let closed: Vec<SOCKET> = socks.iter().filter(|(_, s)| s.is_closing()).map(|(h, _)| *h).collect();
+        let closed: Vec<SOCKET> = socks
+            .iter()
+            .filter(|(_, s)| s.is_closing())
+            .map(|(h, _)| *h)
+            .collect();
         let mut out = vec![Vec::new(), Vec::new(), Vec::new()];
         for &h in &closed {
             if lists[READ].contains(&h) {
@@ -211,7 +247,10 @@ fn select(lists: &[Vec<SOCKET>], deadline: Option<Instant>) -> WsResult<Option<V
                 }
             }
         }
-        if out.iter().any(|l| !l.is_empty()) || n == 0 || deadline.is_some_and(|d| Instant::now() >= d) {
+        if out.iter().any(|l| !l.is_empty())
+            || n == 0
+            || deadline.is_some_and(|d| Instant::now() >= d)
+        {
             return Ok(Some(out));
         }
         // Events Windows does not report (e.g. a hang-up on a socket asked only for
@@ -279,11 +318,7 @@ fn poll_revents(sock: &Socket, asked: i16, rev: i16) -> i16 {
         return out & (asked | POLLERR | POLLHUP);
     }
     match conn {
-        Conn::Listening => {
-            if rev & libc::POLLIN != 0 {
-                out |= POLLRDNORM;
-            }
-        }
+        Conn::Listening if rev & libc::POLLIN != 0 => out |= POLLRDNORM,
         Conn::Failed => out |= POLLERR | POLLHUP | POLLWRNORM,
         Conn::Connected => {
             // Linux reports a hang-up once both directions are shut, also by this side's own
@@ -300,12 +335,17 @@ fn poll_revents(sock: &Socket, asked: i16, rev: i16) -> i16 {
             if fin {
                 out |= POLLHUP;
             }
-            let readable = rev & libc::POLLIN != 0 && !shut_rd && !reset && (!fin || pending_bytes(sock) > 0);
+            let readable =
+                rev & libc::POLLIN != 0 && !shut_rd && !reset && (!fin || pending_bytes(sock) > 0);
             if readable {
                 out |= POLLRDNORM;
             }
             if rev & libc::POLLPRI != 0 && !shut_rd {
-                out |= if oob_inline(sock) { POLLRDNORM } else { POLLRDBAND };
+                out |= if oob_inline(sock) {
+                    POLLRDNORM
+                } else {
+                    POLLRDBAND
+                };
             }
             if rev & libc::POLLOUT != 0 {
                 out |= POLLWRNORM;
@@ -338,7 +378,11 @@ fn wsapoll(entries: &mut [WsaPollFd], timeout: i32) -> WsResult<i32> {
     let mut socks: Vec<Option<Arc<Socket>>> = Vec::with_capacity(entries.len());
     for e in entries.iter_mut() {
         e.revents = 0;
-        let sock = if (e.fd as i64) < 0 { None } else { get(e.fd).ok() };
+        let sock = if (e.fd as i64) < 0 {
+            None
+        } else {
+            get(e.fd).ok()
+        };
         if sock.is_none() {
             e.revents = POLLNVAL;
         }
@@ -347,7 +391,10 @@ fn wsapoll(entries: &mut [WsaPollFd], timeout: i32) -> WsResult<i32> {
     if socks.iter().all(|s| s.is_none()) {
         return Err(WsaError::WSAENOTSOCK);
     }
-    if entries.iter().any(|e| (e.fd as i64) >= 0 && e.events & !POLL_VALID_EVENTS != 0) {
+    if entries
+        .iter()
+        .any(|e| (e.fd as i64) >= 0 && e.events & !POLL_VALID_EVENTS != 0)
+    {
         for e in entries.iter_mut() {
             e.revents = 0;
         }
@@ -360,7 +407,11 @@ fn wsapoll(entries: &mut [WsaPollFd], timeout: i32) -> WsResult<i32> {
         let mut fds: Vec<libc::pollfd> = Vec::with_capacity(entries.len() + 1);
         let mut immediate = false;
         for (i, e) in entries.iter().enumerate() {
-            let mut pfd = libc::pollfd { fd: -1, events: 0, revents: 0 };
+            let mut pfd = libc::pollfd {
+                fd: -1,
+                events: 0,
+                revents: 0,
+            };
             if let Some(s) = &socks[i] {
                 refresh_connect(s);
                 let conn = s.st.lock().conn;
@@ -377,12 +428,20 @@ fn wsapoll(entries: &mut [WsaPollFd], timeout: i32) -> WsResult<i32> {
                     if e.events & POLLWRNORM != 0 {
                         ev |= libc::POLLOUT;
                     }
-                    pfd = libc::pollfd { fd: s.fd, events: ev, revents: 0 };
+                    pfd = libc::pollfd {
+                        fd: s.fd,
+                        events: ev,
+                        revents: 0,
+                    };
                 }
             }
             fds.push(pfd);
         }
-        fds.push(libc::pollfd { fd: watch.waker.fd(), events: libc::POLLIN, revents: 0 });
+        fds.push(libc::pollfd {
+            fd: watch.waker.fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        });
         let t = if immediate { 0 } else { poll_timeout(deadline) };
         // SAFETY: `fds` is a live array of pollfds.
         let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, t) };
