@@ -232,19 +232,7 @@ pub fn bind(sock: &Socket, a: &SockAddr) -> WsResult<()> {
 }
 
 fn v6only(sock: &Socket) -> bool {
-    let mut v: i32 = 0;
-    let mut l = 4 as libc::socklen_t;
-    // SAFETY: a live i32 and its length.
-    unsafe {
-        libc::getsockopt(
-            sock.fd,
-            libc::IPPROTO_IPV6,
-            libc::IPV6_V6ONLY,
-            &mut v as *mut i32 as *mut libc::c_void,
-            &mut l,
-        )
-    };
-    v != 0
+    sock.linux_int(libc::IPPROTO_IPV6, libc::IPV6_V6ONLY) != 0
 }
 
 /// The socket's local address; `WSAEINVAL` when it is not bound yet.
@@ -348,7 +336,7 @@ pub fn refresh_connect(sock: &Socket) {
     // SAFETY: one live pollfd, zero timeout.
     if unsafe { libc::poll(&mut p, 1, 0) } == 1 {
         if p.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
-            fail_connect(&mut st, so_error(sock.fd), true);
+            fail_connect(&mut st, so_error(sock), true);
         } else if p.revents & libc::POLLOUT != 0 {
             st.conn = Conn::Connected;
             st.connected_at = Some(Instant::now());
@@ -426,22 +414,14 @@ pub fn connect(sock: &Arc<Socket>, a: &SockAddr) -> WsResult<()> {
         }
     } else if is_unspecified(a) && a.port() == 0 {
         // A datagram socket connected to the zero address drops its default peer.
-        let mut un = SockAddr::default();
-        un.storage.ss_family = libc::AF_UNSPEC as libc::sa_family_t;
-        un.len = std::mem::size_of::<libc::sa_family_t>() as libc::socklen_t;
-        // SAFETY: an AF_UNSPEC address dissolves the association.
-        unsafe { libc::connect(sock.fd, un.as_ptr(), un.len) };
+        sock.dissolve();
         sock.st.lock().conn = Conn::Fresh;
         return Ok(());
     }
     if sock.st.lock().conn == Conn::Failed {
         // Linux keeps a failed TCP socket in a state that refuses a new connect; an
         // AF_UNSPEC connect returns it to the unconnected state, as Windows' socket is.
-        let mut un = SockAddr::default();
-        un.storage.ss_family = libc::AF_UNSPEC as libc::sa_family_t;
-        un.len = std::mem::size_of::<libc::sa_family_t>() as libc::socklen_t;
-        // SAFETY: an AF_UNSPEC address resets the association.
-        unsafe { libc::connect(sock.fd, un.as_ptr(), un.len) };
+        sock.dissolve();
         sock.st.lock().conn = Conn::Fresh;
     }
     // SAFETY: `a` is a valid Linux address.
@@ -463,7 +443,7 @@ pub fn connect(sock: &Arc<Socket>, a: &SockAddr) -> WsResult<()> {
     }
     sock.st.lock().conn = Conn::Connecting;
     let r = sock.wait(libc::POLLOUT, None);
-    let err = so_error(sock.fd);
+    let err = so_error(sock);
     if let Err(e) = r {
         sock.st.lock().conn = Conn::Fresh;
         return Err(e);
@@ -484,20 +464,8 @@ fn mark_connected(sock: &Socket) {
 }
 
 /// Linux `SO_ERROR` (reading it clears it).
-pub fn so_error(fd: RawFd) -> i32 {
-    let mut v: i32 = 0;
-    let mut l = 4 as libc::socklen_t;
-    // SAFETY: a live i32 and its length.
-    unsafe {
-        libc::getsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_ERROR,
-            &mut v as *mut i32 as *mut libc::c_void,
-            &mut l,
-        )
-    };
-    v
+pub fn so_error(sock: &Socket) -> i32 {
+    sock.linux_int(libc::SOL_SOCKET, libc::SO_ERROR)
 }
 
 /// Windows `WSABUF` (Win64: a 32-bit length, then the pointer).
@@ -838,20 +806,7 @@ fn recv_once(
     lflags: i32,
     from: &mut SockAddr,
 ) -> WsResult<(Option<usize>, i32, bool)> {
-    let mut iov: Vec<libc::iovec> = Vec::with_capacity(bufs.len());
-    let mut left = skip;
-    for b in bufs.iter() {
-        if left >= b.iov_len {
-            left -= b.iov_len;
-            continue;
-        }
-        iov.push(libc::iovec {
-            // SAFETY: `left` < iov_len, so the offset stays inside the caller's buffer.
-            iov_base: unsafe { (b.iov_base as *mut u8).add(left) } as *mut libc::c_void,
-            iov_len: b.iov_len - left,
-        });
-        left = 0;
-    }
+    let mut iov = iov_from(bufs, skip);
     // SAFETY: msghdr is plain data; zero is a valid empty header.
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
     msg.msg_name = from.as_mut_ptr() as *mut libc::c_void;
@@ -933,20 +888,7 @@ fn send_once(
     lflags: i32,
     to: Option<&SockAddr>,
 ) -> WsResult<Option<usize>> {
-    let mut iov: Vec<libc::iovec> = Vec::with_capacity(bufs.len());
-    let mut left = skip;
-    for b in bufs {
-        if left >= b.iov_len {
-            left -= b.iov_len;
-            continue;
-        }
-        iov.push(libc::iovec {
-            // SAFETY: `left` < iov_len, so the offset stays inside the caller's buffer.
-            iov_base: unsafe { (b.iov_base as *mut u8).add(left) } as *mut libc::c_void,
-            iov_len: b.iov_len - left,
-        });
-        left = 0;
-    }
+    let mut iov = iov_from(bufs, skip);
     // SAFETY: msghdr is plain data; zero is a valid empty header.
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
     if let Some(a) = to {
@@ -970,6 +912,25 @@ fn send_once(
         libc::ECONNREFUSED if !sock.is_stream() => Err(WsaError::WSAECONNRESET),
         e => Err(crate::error::from_errno(e)),
     }
+}
+
+/// The part of `bufs` after the first `skip` bytes.
+fn iov_from(bufs: &[libc::iovec], skip: usize) -> Vec<libc::iovec> {
+    let mut iov: Vec<libc::iovec> = Vec::with_capacity(bufs.len());
+    let mut left = skip;
+    for b in bufs {
+        if left >= b.iov_len {
+            left -= b.iov_len;
+            continue;
+        }
+        iov.push(libc::iovec {
+            // SAFETY: `left` < iov_len, so the offset stays inside the caller's buffer.
+            iov_base: unsafe { (b.iov_base as *mut u8).add(left) } as *mut libc::c_void,
+            iov_len: b.iov_len - left,
+        });
+        left = 0;
+    }
+    iov
 }
 
 fn one_buf(p: *mut u8, len: usize) -> [libc::iovec; 1] {
@@ -1118,7 +1079,7 @@ pub fn ioctl(sock: &Arc<Socket>, cmd: i32, arg: u32) -> WsResult<u32> {
             }
             Ok(n.max(0) as u32)
         }
-        SIOCATMARK if inline_oob(sock) => {
+        SIOCATMARK if sock.oob_inline() => {
             // Inline: urgent data is pending while the read position is at the mark.
             let mut at: libc::c_int = 0;
             // SAFETY: SIOCATMARK writes one int.
@@ -1146,20 +1107,4 @@ pub fn ioctl(sock: &Arc<Socket>, cmd: i32, arg: u32) -> WsResult<u32> {
         }
         _ => Err(WsaError::WSAEOPNOTSUPP),
     }
-}
-
-fn inline_oob(sock: &Socket) -> bool {
-    let mut v: i32 = 0;
-    let mut l = 4 as libc::socklen_t;
-    // SAFETY: a live i32 and its length.
-    unsafe {
-        libc::getsockopt(
-            sock.fd,
-            libc::SOL_SOCKET,
-            libc::SO_OOBINLINE,
-            &mut v as *mut i32 as *mut libc::c_void,
-            &mut l,
-        )
-    };
-    v != 0
 }

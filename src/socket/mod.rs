@@ -208,6 +208,37 @@ impl Socket {
         self.sock_type == abi::SOCK_STREAM
     }
 
+    /// An integer socket option as Linux holds it (0 if Linux refuses the query).
+    pub fn linux_int(&self, level: i32, name: i32) -> i32 {
+        let mut v: i32 = 0;
+        let mut len = 4 as libc::socklen_t;
+        // SAFETY: a live i32 and its length.
+        unsafe {
+            libc::getsockopt(
+                self.fd,
+                level,
+                name,
+                &mut v as *mut i32 as *mut libc::c_void,
+                &mut len,
+            )
+        };
+        v
+    }
+
+    /// Linux `SO_OOBINLINE`: urgent data arrives in the normal stream.
+    pub fn oob_inline(&self) -> bool {
+        self.linux_int(libc::SOL_SOCKET, libc::SO_OOBINLINE) != 0
+    }
+
+    /// Drop a connection or default peer: Linux's AF_UNSPEC connect.
+    pub fn dissolve(&self) {
+        let mut un = crate::abi::sockaddr::SockAddr::default();
+        un.storage.ss_family = libc::AF_UNSPEC as libc::sa_family_t;
+        un.len = std::mem::size_of::<libc::sa_family_t>() as libc::socklen_t;
+        // SAFETY: a valid AF_UNSPEC address of the stated length.
+        unsafe { libc::connect(self.fd, un.as_ptr(), un.len) };
+    }
+
     pub fn is_closing(&self) -> bool {
         self.closing.load(Ordering::Acquire)
     }

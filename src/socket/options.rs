@@ -401,7 +401,7 @@ fn linger(sock: &Socket) -> WsResult<(u16, u16)> {
 
 /// `SO_ERROR`: the last error the socket saw, as a WSA code; reading does not clear it.
 fn so_error(sock: &Socket) -> u32 {
-    let e = super::calls::so_error(sock.fd);
+    let e = super::calls::so_error(sock);
     let mut st = sock.st.lock();
     if e != 0 {
         st.so_error = crate::error::from_errno(e).0;

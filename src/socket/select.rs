@@ -51,23 +51,6 @@ const READ: usize = 0;
 const WRITE: usize = 1;
 const EXCEPT: usize = 2;
 
-/// Linux SO_OOBINLINE, consulted only when urgent data is reported.
-fn oob_inline(sock: &Socket) -> bool {
-    let mut v: i32 = 0;
-    let mut l = 4 as libc::socklen_t;
-    // SAFETY: a live i32 and its length.
-    unsafe {
-        libc::getsockopt(
-            sock.fd,
-            libc::SOL_SOCKET,
-            libc::SO_OOBINLINE,
-            &mut v as *mut i32 as *mut libc::c_void,
-            &mut l,
-        )
-    };
-    v != 0
-}
-
 /// What Windows reports for a socket in one of the three `select` sets, given Linux revents.
 fn select_ready(sock: &Socket, which: usize, rev: i16) -> bool {
     let conn = sock.st.lock().conn;
@@ -78,7 +61,7 @@ fn select_ready(sock: &Socket, which: usize, rev: i16) -> bool {
             Conn::Listening => rev & libc::POLLIN != 0,
             Conn::Connected => {
                 rev & (libc::POLLIN | libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP) != 0
-                    || (urgent && oob_inline(sock))
+                    || (urgent && sock.oob_inline())
             }
             Conn::Fresh if !sock.is_stream() => rev & (libc::POLLIN | libc::POLLERR) != 0,
             _ => false,
@@ -92,7 +75,7 @@ fn select_ready(sock: &Socket, which: usize, rev: i16) -> bool {
         EXCEPT => match conn {
             Conn::Connecting => err,
             Conn::Failed => true,
-            Conn::Connected => urgent && !oob_inline(sock),
+            Conn::Connected => urgent && !sock.oob_inline(),
             _ => false,
         },
         _ => false,
@@ -341,7 +324,7 @@ fn poll_revents(sock: &Socket, asked: i16, rev: i16) -> i16 {
                 out |= POLLRDNORM;
             }
             if rev & libc::POLLPRI != 0 && !shut_rd {
-                out |= if oob_inline(sock) {
+                out |= if sock.oob_inline() {
                     POLLRDNORM
                 } else {
                     POLLRDBAND
