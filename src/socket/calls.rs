@@ -235,6 +235,16 @@ fn v6only(sock: &Socket) -> bool {
     sock.linux_int(libc::IPPROTO_IPV6, libc::IPV6_V6ONLY) != 0
 }
 
+/// Whether the socket has a local address (cached once true).
+fn is_bound(sock: &Socket) -> bool {
+    if sock.st.lock().bound {
+        return true;
+    }
+    let bound = local_addr(sock).is_ok();
+    sock.st.lock().bound = bound;
+    bound
+}
+
 /// The socket's local address; `WSAEINVAL` when it is not bound yet.
 pub fn local_addr(sock: &Socket) -> WsResult<SockAddr> {
     let mut a = SockAddr::default();
@@ -248,7 +258,21 @@ pub fn local_addr(sock: &Socket) -> WsResult<SockAddr> {
     Ok(a)
 }
 
+/// The connected peer: `WSAENOTCONN` unless the socket is connected.
 pub fn peer_addr(sock: &Socket) -> WsResult<SockAddr> {
+    refresh_connect(sock);
+    let st = sock.st.lock();
+    match (st.conn, st.peer) {
+        (Conn::Connected, Some(p)) => Ok(p),
+        (Conn::Connected, None) => {
+            drop(st);
+            linux_peer(sock)
+        }
+        _ => Err(WsaError::WSAENOTCONN),
+    }
+}
+
+fn linux_peer(sock: &Socket) -> WsResult<SockAddr> {
     let mut a = SockAddr::default();
     // SAFETY: `a` provides sockaddr_storage-sized room and its length.
     if unsafe { libc::getpeername(sock.fd, a.as_mut_ptr(), &mut a.len) } != 0 {
@@ -276,11 +300,10 @@ pub unsafe extern "C" fn ws2_getsockname(s: SOCKET, name: *mut u8, len: *mut i32
 pub unsafe extern "C" fn ws2_getpeername(s: SOCKET, name: *mut u8, len: *mut i32) -> i32 {
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
+        let a = peer_addr(&sock)?;
         if name.is_null() || len.is_null() {
             return Err(WsaError::WSAEFAULT);
         }
-        refresh_connect(&sock);
-        let a = peer_addr(&sock)?;
         // SAFETY: the caller's buffer holds `*len` bytes.
         unsafe { sockaddr::to_win(&a, name, len) }.map(|_| 0)
     })
@@ -338,9 +361,7 @@ pub fn refresh_connect(sock: &Socket) {
         if p.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
             fail_connect(&mut st, so_error(sock), true);
         } else if p.revents & libc::POLLOUT != 0 {
-            st.conn = Conn::Connected;
-            st.connected_at = Some(Instant::now());
-            st.so_error = 0;
+            set_connected(&mut st, linux_peer(sock).ok());
         }
     }
 }
@@ -366,9 +387,23 @@ pub unsafe extern "C" fn ws2_connect(s: SOCKET, name: *const u8, len: i32) -> i3
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         // SAFETY: the caller's buffer holds `len` bytes.
+        if !sock.is_stream() && len >= 2 && unsafe { ffi::probe_read(name as *const u16) } == Ok(0)
+        {
+            // AF_UNSPEC: a datagram socket drops its default peer.
+            disconnect_datagram(&sock);
+            return Ok(0);
+        }
+        // SAFETY: the caller's buffer holds `len` bytes.
         let a = unsafe { addr_for(&sock, name, len) }?;
         connect(&sock, &a).map(|_| 0)
     })
+}
+
+fn disconnect_datagram(sock: &Socket) {
+    sock.dissolve();
+    let mut st = sock.st.lock();
+    st.conn = Conn::Fresh;
+    st.peer = None;
 }
 
 /// `int WSAConnect(SOCKET, const struct sockaddr*, int, LPWSABUF, LPWSABUF, LPQOS, LPQOS)`:
@@ -414,8 +449,7 @@ pub fn connect(sock: &Arc<Socket>, a: &SockAddr) -> WsResult<()> {
         }
     } else if is_unspecified(a) && a.port() == 0 {
         // A datagram socket connected to the zero address drops its default peer.
-        sock.dissolve();
-        sock.st.lock().conn = Conn::Fresh;
+        disconnect_datagram(sock);
         return Ok(());
     }
     if sock.st.lock().conn == Conn::Failed {
@@ -457,10 +491,17 @@ pub fn connect(sock: &Arc<Socket>, a: &SockAddr) -> WsResult<()> {
 }
 
 fn mark_connected(sock: &Socket) {
+    let peer = linux_peer(sock).ok();
     let mut st = sock.st.lock();
+    set_connected(&mut st, peer);
+}
+
+fn set_connected(st: &mut super::State, peer: Option<SockAddr>) {
     st.conn = Conn::Connected;
     st.so_error = 0;
     st.connected_at = Some(Instant::now());
+    st.peer = peer;
+    st.bound = true;
 }
 
 /// Linux `SO_ERROR` (reading it clears it).
@@ -757,6 +798,8 @@ pub fn recv(sock: &Arc<Socket>, bufs: &mut [libc::iovec], flags: i32) -> WsResul
         if sock.st.lock().conn != Conn::Connected {
             return Err(WsaError::WSAENOTCONN);
         }
+    } else if !is_bound(sock) {
+        return Err(WsaError::WSAEINVAL);
     }
     let total: usize = bufs.iter().map(|b| b.iov_len).sum();
     let waitall = flags & MSG_WAITALL != 0;
@@ -796,6 +839,16 @@ pub fn recv(sock: &Arc<Socket>, bufs: &mut [libc::iovec], flags: i32) -> WsResul
             }
         }
     }
+}
+
+/// Bind to the wildcard address and an ephemeral port, as a first send does.
+fn implicit_bind(sock: &Socket) -> WsResult<()> {
+    let any: std::net::SocketAddr = if sock.family == abi::AF_INET6 {
+        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+    } else {
+        (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
+    };
+    bind(sock, &SockAddr::from_std(&any))
 }
 
 /// One non-blocking `recvmsg` into `bufs` starting `skip` bytes in. `None` means no data yet.
@@ -851,10 +904,18 @@ pub fn send(
         }
         None
     } else {
-        if let Some(a) = to {
-            if is_unspecified(a) || a.port() == 0 {
-                return Err(WsaError::WSAEADDRNOTAVAIL);
+        match to {
+            Some(a) if is_unspecified(a) => return Err(WsaError::WSAEADDRNOTAVAIL),
+            Some(a) if a.port() == 0 => {
+                // Windows sends to port 0 and the datagram is never delivered; Linux refuses
+                // the send. The socket is bound as by a real send, and the datagram dropped.
+                if !is_bound(sock) {
+                    implicit_bind(sock)?;
+                }
+                return Ok(bufs.iter().map(|b| b.iov_len).sum());
             }
+            None if sock.st.lock().conn != Conn::Connected => return Err(WsaError::WSAENOTCONN),
+            _ => {}
         }
         to
     };
@@ -1011,7 +1072,12 @@ pub unsafe extern "C" fn ws2_sendto(
         let sock = get(s)?;
         // SAFETY: the caller's buffer of `len` bytes.
         let b = unsafe { ffi::bytes(buf, len) }?;
-        let dest = if to.is_null() || sock.is_stream() {
+        let dest = if sock.is_stream() {
+            None
+        } else if to.is_null() {
+            if sock.st.lock().conn != Conn::Connected {
+                return Err(WsaError::WSAEDESTADDRREQ);
+            }
             None
         } else {
             // SAFETY: the caller's address of `tolen` bytes.

@@ -80,6 +80,11 @@ pub struct State {
     pub v6only_on_v4: bool,
     pub conditional_accept: bool,
     pub group_priority: u32,
+    /// The peer as it was when the connection was made: Windows still reports it after
+    /// both directions are shut down, when Linux may not.
+    pub peer: Option<crate::abi::sockaddr::SockAddr>,
+    /// The socket has a local address (cached once seen).
+    pub bound: bool,
 }
 
 /// The object behind a `SOCKET` handle.
