@@ -920,6 +920,9 @@ pub fn send(
         to
     };
     let total: usize = bufs.iter().map(|b| b.iov_len).sum();
+    if nonblocking && sock.is_stream() && total > 0 {
+        make_room(sock, total)?;
+    }
     let mut sent = 0usize;
     loop {
         match send_once(sock, bufs, sent, lflags, to)? {
@@ -940,6 +943,38 @@ pub fn send(
             }
         }
     }
+}
+
+/// Windows takes a non-blocking stream send whole while its send buffer is not full (fewer
+/// bytes queued than `SO_SNDBUF`), and refuses it with `WSAEWOULDBLOCK` once it is; Linux
+/// would take part of it. The Linux buffer is grown to fit the send, so it goes whole.
+fn make_room(sock: &Socket, len: usize) -> WsResult<()> {
+    let mut queued: libc::c_int = 0;
+    // SAFETY: SIOCOUTQ writes one int.
+    unsafe { libc::ioctl(sock.fd, libc::TIOCOUTQ, &mut queued) };
+    let queued = queued.max(0) as usize;
+    let linux_room = (sock.linux_int(libc::SOL_SOCKET, libc::SO_SNDBUF) / 2).max(0) as usize;
+    let limit = {
+        let mut st = sock.st.lock();
+        // Keep reporting the size the program saw before the buffer was grown.
+        *st.sndbuf.get_or_insert(linux_room as u32) as usize
+    };
+    if queued >= limit.max(1) {
+        return Err(WsaError::WSAEWOULDBLOCK);
+    }
+    if queued + len > linux_room {
+        let want = (queued + len + 65536).min(64 << 20) as i32;
+        let v = want.to_ne_bytes();
+        // SAFETY: a live i32 and its length; SO_SNDBUFFORCE needs privileges, SO_SNDBUF is
+        // the fallback (bounded by net.core.wmem_max).
+        unsafe {
+            let p = v.as_ptr() as *const libc::c_void;
+            if libc::setsockopt(sock.fd, libc::SOL_SOCKET, libc::SO_SNDBUFFORCE, p, 4) != 0 {
+                libc::setsockopt(sock.fd, libc::SOL_SOCKET, libc::SO_SNDBUF, p, 4);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn send_once(
