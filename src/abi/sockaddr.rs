@@ -210,6 +210,7 @@ pub unsafe fn to_win_opt(a: &SockAddr, p: *mut u8, lenp: *mut i32) -> WsResult<(
     unsafe { to_win(a, p, lenp) }
 }
 
+// SAFETY (whole test module): every pointer passed is a local array with the stated length.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,13 +102,13 @@ pub unsafe extern "C" fn ws2_select(
     ffi::ws(SOCKET_ERROR, || {
         startup::require()?;
         let sets = [r, w, e];
-        // SAFETY: each set is NULL or a caller's fd_set.
         let lists: Vec<Vec<SOCKET>> = sets
             .iter()
             .map(|&p| {
                 if p.is_null() {
                     Vec::new()
                 } else {
+                    // SAFETY: a non-NULL set is a caller's fd_set.
                     unsafe { read_set(p) }
                 }
             })
