@@ -132,6 +132,39 @@ pub unsafe fn wstr(p: *const u16) -> WsResult<String> {
     Ok(String::from_utf16_lossy(s))
 }
 
+/// A C string unit: `char` (bytes) for the A functions, `WCHAR` (UTF-16) for the W ones.
+pub trait TextUnit: Copy {
+    /// `s` in this unit, with the terminating NUL.
+    fn encode(s: &str) -> Vec<Self>;
+}
+
+impl TextUnit for u8 {
+    fn encode(s: &str) -> Vec<u8> {
+        s.bytes().chain(std::iter::once(0)).collect()
+    }
+}
+
+impl TextUnit for u16 {
+    fn encode(s: &str) -> Vec<u16> {
+        to_wide(s)
+    }
+}
+
+/// Copy `text` and its terminator into a caller buffer of `cap` units; `false` (nothing
+/// written) when it does not fit.
+///
+/// # Safety
+/// `dst` must be valid for `cap` units.
+pub unsafe fn put_text<C: TextUnit>(dst: *mut C, cap: usize, text: &str) -> bool {
+    let t = C::encode(text);
+    if cap < t.len() {
+        return false;
+    }
+    // SAFETY: `dst` holds `cap` >= t.len() units by the caller's contract.
+    unsafe { std::ptr::copy_nonoverlapping(t.as_ptr(), dst, t.len()) };
+    true
+}
+
 /// Encode `s` as UTF-16 with a terminating NUL.
 pub fn to_wide(s: &str) -> Vec<u16> {
     s.encode_utf16().chain(std::iter::once(0)).collect()

@@ -621,34 +621,37 @@ unsafe fn name_info_checked(
     name_info(&buf[..need as usize], host.0, serv.0, flags)
 }
 
-/// Copy `text` and its NUL into a caller's narrow buffer of `cap` bytes (`WSAEFAULT` when
-/// it does not fit).
+/// Shared body of `getnameinfo` / `GetNameInfoW`: the names, written as bytes or UTF-16.
 ///
 /// # Safety
-/// `dst` must be valid for `cap` bytes.
-unsafe fn put_narrow(dst: *mut c_char, cap: u32, text: &str) -> WsResult<()> {
-    if (cap as usize) <= text.len() {
-        return Err(WsaError::WSAEFAULT);
+/// `sa` NULL or valid for `salen` bytes; each buffer NULL or valid for its size in units.
+unsafe fn name_info_into<C: ffi::TextUnit>(
+    sa: *const u8,
+    salen: i32,
+    host: *mut C,
+    hostlen: u32,
+    serv: *mut C,
+    servlen: u32,
+    flags: i32,
+) -> WsResult<()> {
+    // SAFETY: forwarded contract for `sa`.
+    let (h, s) = unsafe {
+        name_info_checked(
+            sa,
+            salen,
+            (!host.is_null(), hostlen),
+            (!serv.is_null(), servlen),
+            flags,
+        )
+    }?;
+    for (text, dst, cap) in [(h, host, hostlen), (s, serv, servlen)] {
+        // SAFETY: a name is only produced for a non-NULL buffer, valid for `cap` units.
+        if let Some(t) = text {
+            if !unsafe { ffi::put_text(dst, cap as usize, &t) } {
+                return Err(WsaError::WSAEFAULT);
+            }
+        }
     }
-    // SAFETY: `dst` holds `cap` > text.len() bytes.
-    unsafe {
-        std::ptr::copy_nonoverlapping(text.as_ptr(), dst as *mut u8, text.len());
-        *dst.add(text.len()) = 0;
-    }
-    Ok(())
-}
-
-/// As [`put_narrow`] for a UTF-16 buffer of `cap` units.
-///
-/// # Safety
-/// `dst` must be valid for `cap` units.
-unsafe fn put_wide(dst: *mut u16, cap: u32, text: &str) -> WsResult<()> {
-    let wide = ffi::to_wide(text);
-    if (cap as usize) < wide.len() {
-        return Err(WsaError::WSAEFAULT);
-    }
-    // SAFETY: `dst` holds `cap` >= wide.len() units.
-    unsafe { std::ptr::copy_nonoverlapping(wide.as_ptr(), dst, wide.len()) };
     Ok(())
 }
 
@@ -667,26 +670,17 @@ pub unsafe extern "C" fn ws2_getnameinfo(
     servlen: u32,
     flags: i32,
 ) -> i32 {
-    ffi::code(true, || {
-        // SAFETY: forwarded contract for `sa`.
-        let (h, s) = unsafe {
-            name_info_checked(
-                sa,
-                salen,
-                (!host.is_null(), hostlen),
-                (!serv.is_null(), servlen),
-                flags,
-            )
-        }?;
-        if let Some(h) = h {
-            // SAFETY: `host` is non-NULL (asked for) and valid for `hostlen` bytes.
-            unsafe { put_narrow(host, hostlen, &h) }?;
-        }
-        if let Some(s) = s {
-            // SAFETY: as above for `serv`.
-            unsafe { put_narrow(serv, servlen, &s) }?;
-        }
-        Ok(())
+    // SAFETY: forwarded contract.
+    ffi::code(true, || unsafe {
+        name_info_into(
+            sa,
+            salen,
+            host as *mut u8,
+            hostlen,
+            serv as *mut u8,
+            servlen,
+            flags,
+        )
     })
 }
 
@@ -706,26 +700,9 @@ pub unsafe extern "C" fn GetNameInfoW(
     servlen: u32,
     flags: i32,
 ) -> i32 {
-    ffi::code(true, || {
-        // SAFETY: forwarded contract for `sa`.
-        let (h, s) = unsafe {
-            name_info_checked(
-                sa,
-                salen,
-                (!host.is_null(), hostlen),
-                (!serv.is_null(), servlen),
-                flags,
-            )
-        }?;
-        if let Some(h) = h {
-            // SAFETY: `host` is non-NULL (asked for) and valid for `hostlen` units.
-            unsafe { put_wide(host, hostlen, &h) }?;
-        }
-        if let Some(s) = s {
-            // SAFETY: as above for `serv`.
-            unsafe { put_wide(serv, servlen, &s) }?;
-        }
-        Ok(())
+    // SAFETY: forwarded contract.
+    ffi::code(true, || unsafe {
+        name_info_into(sa, salen, host, hostlen, serv, servlen, flags)
     })
 }
 

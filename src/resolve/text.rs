@@ -159,6 +159,29 @@ unsafe fn ntop_text(family: i32, src: *const u8) -> WsResult<String> {
     })
 }
 
+/// Shared body of `inet_ntop` / `InetNtopW`: the text, as bytes or UTF-16, into a buffer of
+/// `size` units; a buffer that is NULL or too small is `STATUS_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `src` must be NULL or valid for the family's address; `dst` NULL or valid for `size` units.
+unsafe fn ntop_into<C: ffi::TextUnit>(
+    family: i32,
+    src: *const c_void,
+    dst: *mut C,
+    size: usize,
+) -> WsResult<*const C> {
+    if dst.is_null() {
+        return Err(STATUS_INVALID_PARAMETER);
+    }
+    // SAFETY: `src` is valid for the family's address by the caller's contract.
+    let text = unsafe { ntop_text(family, src as *const u8) }?;
+    // SAFETY: `dst` is valid for `size` units by the caller's contract.
+    if !unsafe { ffi::put_text(dst, size, &text) } {
+        return Err(STATUS_INVALID_PARAMETER);
+    }
+    Ok(dst as *const C)
+}
+
 /// `PCSTR inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf, size_t StringBufSize)`
 ///
 /// # Safety
@@ -170,21 +193,9 @@ pub unsafe extern "C" fn ws2_inet_ntop(
     dst: *mut c_char,
     size: usize,
 ) -> *const c_char {
+    // SAFETY: forwarded contract.
     ffi::win(std::ptr::null(), || {
-        if dst.is_null() {
-            return Err(STATUS_INVALID_PARAMETER);
-        }
-        // SAFETY: `src` is valid for the family's address by the caller's contract.
-        let text = unsafe { ntop_text(family, src as *const u8) }?;
-        if size <= text.len() {
-            return Err(STATUS_INVALID_PARAMETER);
-        }
-        // SAFETY: `dst` holds `size` > text.len() bytes.
-        unsafe {
-            std::ptr::copy_nonoverlapping(text.as_ptr(), dst as *mut u8, text.len());
-            *dst.add(text.len()) = 0;
-        }
-        Ok(dst as *const c_char)
+        unsafe { ntop_into(family, src, dst as *mut u8, size) }.map(|p| p as *const c_char)
     })
 }
 
@@ -200,19 +211,9 @@ pub unsafe extern "C" fn InetNtopW(
     dst: *mut u16,
     size: usize,
 ) -> *const u16 {
-    ffi::win(std::ptr::null(), || {
-        if dst.is_null() {
-            return Err(STATUS_INVALID_PARAMETER);
-        }
-        // SAFETY: `src` is valid for the family's address by the caller's contract.
-        let text = unsafe { ntop_text(family, src as *const u8) }?;
-        let wide = ffi::to_wide(&text);
-        if size < wide.len() {
-            return Err(STATUS_INVALID_PARAMETER);
-        }
-        // SAFETY: `dst` holds `size` >= wide.len() units.
-        unsafe { std::ptr::copy_nonoverlapping(wide.as_ptr(), dst, wide.len()) };
-        Ok(dst as *const u16)
+    // SAFETY: forwarded contract.
+    ffi::win(std::ptr::null(), || unsafe {
+        ntop_into(family, src, dst, size)
     })
 }
 
