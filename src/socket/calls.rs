@@ -806,12 +806,11 @@ pub fn recv(sock: &Arc<Socket>, bufs: &mut [libc::iovec], flags: i32) -> WsResul
     let mut got = 0usize;
     let mut from = SockAddr::default();
     loop {
-        let (n, f, trunc) = recv_once(sock, bufs, got, lflags, &mut from)?;
+        let (n, trunc) = recv_once(sock, bufs, got, lflags, &mut from)?;
         match n {
             Some(n) => {
                 got += n;
                 if !waitall || n == 0 || got >= total {
-                    let _ = f;
                     return Ok(Received {
                         bytes: got,
                         from,
@@ -858,7 +857,7 @@ fn recv_once(
     skip: usize,
     lflags: i32,
     from: &mut SockAddr,
-) -> WsResult<(Option<usize>, i32, bool)> {
+) -> WsResult<(Option<usize>, bool)> {
     let mut iov = iov_from(bufs, skip);
     // SAFETY: msghdr is plain data; zero is a valid empty header.
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
@@ -871,10 +870,10 @@ fn recv_once(
     if n >= 0 {
         from.len = msg.msg_namelen;
         let trunc = !sock.is_stream() && msg.msg_flags & libc::MSG_TRUNC != 0;
-        return Ok((Some(n as usize), msg.msg_flags, trunc));
+        return Ok((Some(n as usize), trunc));
     }
     match errno() {
-        libc::EAGAIN | libc::EINTR => Ok((None, 0, false)),
+        libc::EAGAIN | libc::EINTR => Ok((None, false)),
         libc::EINVAL if lflags & libc::MSG_OOB != 0 => Err(WsaError::WSAEINVAL),
         libc::ECONNREFUSED if !sock.is_stream() => Err(WsaError::WSAECONNRESET),
         e => Err(crate::error::from_errno(e)),
