@@ -57,7 +57,8 @@ pub fn for_socket(sock: &Socket, wide: bool) -> Vec<u8> {
                 "MSAFD Tcpip [UDP/IP]"
             },
             if v6 { 1005 } else { 1002 },
-            if v6 { 65527 } else { 65507 },
+            // The message size Windows' MSAFD entries list for UDP (also WSADATA's iMaxUdpDg).
+            65467,
         )
     };
     let addr_len = if v6 { 28 } else { 16 };
