@@ -99,29 +99,6 @@ static const struct {
     {"[::1]x", {0, 0, 0, 0, 0, 0, 0, 1}, 0, 0, WSAEINVAL},
 };
 
-static void widen(WCHAR *dst, const char *src)
-{
-    while ((*dst++ = (WCHAR)(unsigned char)*src++))
-        ;
-}
-
-static int wide_eq(const WCHAR *w, const char *s)
-{
-    while (*s)
-        if (*w++ != (WCHAR)(unsigned char)*s++)
-            return 0;
-    return *w == 0;
-}
-
-static int words_match(const unsigned char *b, const unsigned short *w)
-{
-    int k;
-    for (k = 0; k < 8; k++)
-        if ((unsigned short)((b[2 * k] << 8) | b[2 * k + 1]) != w[k])
-            return 0;
-    return 1;
-}
-
 static void test_string_to_address(void)
 {
     struct sockaddr_in sin;
@@ -161,7 +138,7 @@ static void test_string_to_address(void)
             if (pass == 0) {
                 ret = WSAStringToAddressA((char *)v4_tests[i].in, AF_INET, NULL, (struct sockaddr *)&sin, &len);
             } else {
-                widen(wide, v4_tests[i].in);
+                tu_widen(wide, v4_tests[i].in);
                 ret = WSAStringToAddressW(wide, AF_INET, NULL, (struct sockaddr *)&sin, &len);
             }
             ok(ret == (v4_tests[i].error ? SOCKET_ERROR : 0), "%c \"%s\": ret %d", "AW"[pass], v4_tests[i].in, ret);
@@ -185,7 +162,7 @@ static void test_string_to_address(void)
             if (pass == 0) {
                 ret = WSAStringToAddressA((char *)v6_tests[i].in, AF_INET6, NULL, (struct sockaddr *)&sin6, &len);
             } else {
-                widen(wide, v6_tests[i].in);
+                tu_widen(wide, v6_tests[i].in);
                 ret = WSAStringToAddressW(wide, AF_INET6, NULL, (struct sockaddr *)&sin6, &len);
             }
             ok(ret == (v6_tests[i].error ? SOCKET_ERROR : 0), "%c \"%s\": ret %d", "AW"[pass], v6_tests[i].in, ret);
@@ -193,7 +170,7 @@ static void test_string_to_address(void)
                WSAGetLastError());
             ok(sin6.sin6_family == (v6_tests[i].error ? 0 : AF_INET6), "%c \"%s\": family %d", "AW"[pass],
                v6_tests[i].in, sin6.sin6_family);
-            ok(words_match(sin6.sin6_addr.s6_addr, v6_tests[i].w), "%c \"%s\": address", "AW"[pass], v6_tests[i].in);
+            ok(tu_words_match(sin6.sin6_addr.s6_addr, v6_tests[i].w), "%c \"%s\": address", "AW"[pass], v6_tests[i].in);
             ok(sin6.sin6_port == htons(v6_tests[i].port), "%c \"%s\": port %u", "AW"[pass], v6_tests[i].in,
                ntohs(sin6.sin6_port));
             ok(sin6.sin6_scope_id == v6_tests[i].scope, "%c \"%s\": scope %u", "AW"[pass], v6_tests[i].in,
@@ -269,7 +246,7 @@ static void test_address_to_string(void)
        (unsigned int)len);
     len = 64;
     ret = WSAAddressToStringW((struct sockaddr *)&sin, sizeof(sin), NULL, outw, &len);
-    ok(ret == 0 && wide_eq(outw, "0.0.0.0") && len == 8, "wide: ret %d len %u", ret, (unsigned int)len);
+    ok(ret == 0 && tu_wide_eq(outw, "0.0.0.0") && len == 8, "wide: ret %d len %u", ret, (unsigned int)len);
 
     for (i = 0; i < sizeof(v4_out) / sizeof(v4_out[0]); i++) {
         sin.sin_family = AF_INET;
@@ -284,7 +261,7 @@ static void test_address_to_string(void)
         ok(len == strlen(v4_out[i].text) + 1, "A #%u: len %u", i, (unsigned int)len);
         len = sizeof(outw) / sizeof(outw[0]);
         ret = WSAAddressToStringW((struct sockaddr *)&sin, sizeof(sin), NULL, outw, &len);
-        ok(ret == 0 && wide_eq(outw, v4_out[i].text), "W #%u: ret %d", i, ret);
+        ok(ret == 0 && tu_wide_eq(outw, v4_out[i].text), "W #%u: ret %d", i, ret);
         ok(len == strlen(v4_out[i].text) + 1, "W #%u: len %u", i, (unsigned int)len);
     }
 
@@ -304,7 +281,7 @@ static void test_address_to_string(void)
         ok(len == strlen(v6_out[i].text) + 1, "A6 #%u: len %u", i, (unsigned int)len);
         len = sizeof(outw) / sizeof(outw[0]);
         ret = WSAAddressToStringW((struct sockaddr *)&sin6, sizeof(sin6), NULL, outw, &len);
-        ok(ret == 0 && wide_eq(outw, v6_out[i].text), "W6 #%u: ret %d", i, ret);
+        ok(ret == 0 && tu_wide_eq(outw, v6_out[i].text), "W6 #%u: ret %d", i, ret);
         ok(len == strlen(v6_out[i].text) + 1, "W6 #%u: len %u", i, (unsigned int)len);
     }
 
@@ -337,7 +314,6 @@ static void test_address_to_string(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair;
     tu_startup();
     test_string_to_address();
     test_address_to_string();

@@ -3,32 +3,14 @@
  * UDP and connected sockets, double listen, backlog values, SO_ACCEPTCONN. */
 #include "testutil.h"
 
-static struct sockaddr_in v4(const char *ip, u_short port)
-{
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = inet_addr(ip);
-    a.sin_port = htons(port);
-    return a;
-}
-
-static struct sockaddr_in6 v6(const unsigned char *bytes16)
-{
-    struct sockaddr_in6 a;
-    memset(&a, 0, sizeof(a));
-    a.sin6_family = AF_INET6;
-    memcpy(&a.sin6_addr, bytes16, 16);
-    return a;
-}
-
 static const unsigned char in6_loopback_bytes[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 /* 2001:db8::1, the documentation prefix: never a local address. */
 static const unsigned char in6_doc_bytes[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 
 static void test_bind_v4(int type)
 {
-    struct sockaddr_in lo = v4("127.0.0.1", 0), bogus = v4("192.0.2.0", 0), got;
+    /* 192.0.2.0 (TEST-NET-1): never a local address. */
+    struct sockaddr_in lo = tu_lo4(0), bogus = tu_addr4(0xc0000200, 0), got;
     struct sockaddr sa;
     SOCKET s, s2;
     int len;
@@ -126,7 +108,7 @@ static void test_bind_v4(int type)
 
     /* INADDR_ANY, port 0. */
     {
-        struct sockaddr_in any = v4("0.0.0.0", 0);
+        struct sockaddr_in any = tu_addr4(INADDR_ANY, 0);
         s = socket(AF_INET, type, 0);
         ok(bind(s, (struct sockaddr *)&any, sizeof(any)) == 0, "bind 0.0.0.0:0: error %d",
            WSAGetLastError());
@@ -141,7 +123,7 @@ static void test_bind_v4(int type)
 
 static void test_bind_v6(void)
 {
-    struct sockaddr_in6 lo = v6(in6_loopback_bytes), doc = v6(in6_doc_bytes), got;
+    struct sockaddr_in6 lo = tu_addr6(in6_loopback_bytes, 0), doc = tu_addr6(in6_doc_bytes, 0), got;
     SOCKET s, s2;
     int len;
 
@@ -183,8 +165,8 @@ static void test_bind_v6(void)
 static void test_bind_family_mismatch(void)
 {
 #ifdef WS2_URING
-    struct sockaddr_in6 a6 = v6(in6_loopback_bytes);
-    struct sockaddr_in a4 = v4("127.0.0.1", 0);
+    struct sockaddr_in6 a6 = tu_addr6(in6_loopback_bytes, 0);
+    struct sockaddr_in a4 = tu_lo4(0);
     SOCKADDR_STORAGE ss;
     SOCKET s;
 
@@ -213,7 +195,7 @@ static int acceptconn(SOCKET s)
 
 static void test_listen(void)
 {
-    struct sockaddr_in lo = v4("127.0.0.1", 0), name;
+    struct sockaddr_in lo = tu_lo4(0), name;
     SOCKET s, u, c, srv;
     int len;
 
@@ -304,7 +286,7 @@ static void test_listen(void)
 
     /* IPv6 listener. */
     {
-        struct sockaddr_in6 lo6 = v6(in6_loopback_bytes);
+        struct sockaddr_in6 lo6 = tu_addr6(in6_loopback_bytes, 0);
         s = socket(AF_INET6, SOCK_STREAM, 0);
         WSASetLastError(0xdeadbeef);
         ok_wsa_fail(listen(s, 1), SOCKET_ERROR, WSAEINVAL);
@@ -317,16 +299,13 @@ static void test_listen(void)
 
 int main(void)
 {
-    SOCKET a, b;
     tu_startup();
     test_bind_v4(SOCK_STREAM);
     test_bind_v4(SOCK_DGRAM);
     test_bind_v6();
     test_bind_family_mismatch();
     test_listen();
-    ok(tu_tcp_pair(&a, &b) == 0, "tcp pair: error %d", WSAGetLastError());
-    closesocket(a);
-    closesocket(b);
+    tu_check_tcp_pair();
     WSACleanup();
     return test_done();
 }

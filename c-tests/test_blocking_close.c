@@ -1,26 +1,9 @@
 /* A thread blocked in recv, recvfrom, accept or WSAAccept on a socket that another thread
  * closes returns SOCKET_ERROR / INVALID_SOCKET with WSAEINTR ("A blocking operation was
  * interrupted"), promptly; the handle is gone afterwards and a TCP peer sees the connection end. */
-#define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 #include <pthread.h>
 #include <stdatomic.h>
-#include <time.h>
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
 
 enum op { OP_RECV, OP_RECVFROM, OP_ACCEPT, OP_WSAACCEPT };
 static const char *const op_name[] = {"recv", "recvfrom", "accept", "WSAAccept"};
@@ -32,7 +15,7 @@ struct blocker {
     atomic_int done;
     long long ret;
     int error;
-    double returned_at;
+    long long returned_at;
 };
 
 static void *blocker_thread(void *p)
@@ -59,7 +42,7 @@ static void *blocker_thread(void *p)
         break;
     }
     b->error = WSAGetLastError();
-    b->returned_at = now_ms();
+    b->returned_at = (long long)tu_now_ms();
     atomic_store(&b->done, 1);
     return NULL;
 }
@@ -69,7 +52,7 @@ static void close_under(SOCKET s, enum op op)
 {
     struct blocker b;
     pthread_t t;
-    double closed_at;
+    long long closed_at;
     int i, r;
 
     memset(&b, 0, sizeof(b));
@@ -79,18 +62,18 @@ static void close_under(SOCKET s, enum op op)
     atomic_init(&b.done, 0);
     ok(pthread_create(&t, NULL, blocker_thread, &b) == 0, "pthread_create");
     while (!atomic_load(&b.entered))
-        sleep_ms(1);
-    sleep_ms(200); /* let the call block */
+        tu_sleep_ms(1);
+    tu_sleep_ms(200); /* let the call block */
     ok(!atomic_load(&b.done), "%s returned before the close (ret %lld error %d)", op_name[op],
        b.ret, b.error);
 
-    closed_at = now_ms();
+    closed_at = (long long)tu_now_ms();
     r = closesocket(s);
     ok(r == 0, "%s: closesocket while blocked returned %d error %d", op_name[op], r,
        WSAGetLastError());
 
     for (i = 0; i < 300 && !atomic_load(&b.done); i++)
-        sleep_ms(10);
+        tu_sleep_ms(10);
     ok(atomic_load(&b.done), "%s still blocked 3 s after closesocket", op_name[op]);
     if (!atomic_load(&b.done)) {
         /* Do not join a thread that may never return. */
@@ -111,24 +94,12 @@ static void close_under(SOCKET s, enum op op)
      * WSAEINVAL for receives and ERROR_OPERATION_ABORTED for accepts. */
     ok(b.error == WSAEINTR, "%s error %d, want WSAEINTR", op_name[op], b.error);
 #endif
-    ok(b.returned_at - closed_at < 1000, "%s returned %.0f ms after closesocket", op_name[op],
+    ok(b.returned_at - closed_at < 1000, "%s returned %lld ms after closesocket", op_name[op],
        b.returned_at - closed_at);
 
     /* The handle is gone. */
     WSASetLastError(0);
     ok_wsa_fail(closesocket(s), SOCKET_ERROR, WSAENOTSOCK);
-}
-
-static SOCKET listener(void)
-{
-    struct sockaddr_in a;
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(!bind(l, (struct sockaddr *)&a, sizeof(a)) && !listen(l, 1), "listener: error %d",
-       WSAGetLastError());
-    return l;
 }
 
 int main(void)
@@ -150,15 +121,13 @@ int main(void)
 
     /* recvfrom on a bound UDP socket. */
     u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a = tu_lo4(0);
     ok(bind(u, (struct sockaddr *)&a, sizeof(a)) == 0, "udp bind: error %d", WSAGetLastError());
     close_under(u, OP_RECVFROM);
 
     /* accept and WSAAccept on a listening socket. */
-    close_under(listener(), OP_ACCEPT);
-    close_under(listener(), OP_WSAACCEPT);
+    close_under(tu_listener(&a), OP_ACCEPT);
+    close_under(tu_listener(&a), OP_WSAACCEPT);
 
     /* Two threads blocked on the same socket are both released. */
     {
@@ -174,11 +143,11 @@ int main(void)
         pthread_create(&t1, NULL, blocker_thread, &b1);
         pthread_create(&t2, NULL, blocker_thread, &b2);
         while (!atomic_load(&b1.entered) || !atomic_load(&b2.entered))
-            sleep_ms(1);
-        sleep_ms(200);
+            tu_sleep_ms(1);
+        tu_sleep_ms(200);
         ok(closesocket(s) == 0, "closesocket: error %d", WSAGetLastError());
         for (i = 0; i < 300 && !(atomic_load(&b1.done) && atomic_load(&b2.done)); i++)
-            sleep_ms(10);
+            tu_sleep_ms(10);
         ok(atomic_load(&b1.done) && atomic_load(&b2.done), "not every blocked recv returned");
         if (atomic_load(&b1.done) && atomic_load(&b2.done)) {
             pthread_join(t1, NULL);

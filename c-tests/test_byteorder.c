@@ -103,7 +103,6 @@ static void test_before_startup(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair;
 #ifdef WS2_URING
     test_before_startup();
 #endif

@@ -4,50 +4,12 @@
  * buffers. */
 #include "testutil.h"
 
-static struct sockaddr_in lo4(u_short port)
-{
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = port;
-    return a;
-}
-
-/* A listening socket on 127.0.0.1 with an ephemeral port. */
-static SOCKET listener4(struct sockaddr_in *addr)
-{
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    int len = sizeof(*addr);
-    *addr = lo4(0);
-    ok(l != INVALID_SOCKET && !bind(l, (struct sockaddr *)addr, sizeof(*addr)) && !listen(l, 5) &&
-           !getsockname(l, (struct sockaddr *)addr, &len),
-       "listener setup: error %d", WSAGetLastError());
-    return l;
-}
-
-/* A port nothing listens on: bind a socket of `type`, read its port, keep it open when
- * `keep` (so the port stays taken by that type), else close it. */
-static u_short unused_port(int type, SOCKET *keep)
-{
-    struct sockaddr_in a = lo4(0);
-    int len = sizeof(a);
-    SOCKET s = socket(AF_INET, type, 0);
-    bind(s, (struct sockaddr *)&a, sizeof(a));
-    getsockname(s, (struct sockaddr *)&a, &len);
-    if (keep)
-        *keep = s;
-    else
-        closesocket(s);
-    return a.sin_port;
-}
-
 static void test_refused(void)
 {
     struct sockaddr_in a;
     SOCKET s, udp;
 
-    a = lo4(unused_port(SOCK_STREAM, NULL));
+    a = tu_lo4(tu_unused_port(SOCK_STREAM, NULL));
     s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(connect(s, (struct sockaddr *)&a, sizeof(a)), SOCKET_ERROR, WSAECONNREFUSED);
@@ -61,7 +23,7 @@ static void test_refused(void)
     closesocket(s);
 
     /* A port only a UDP socket uses refuses TCP. */
-    a = lo4(unused_port(SOCK_DGRAM, &udp));
+    a = tu_lo4(tu_unused_port(SOCK_DGRAM, &udp));
     s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(connect(s, (struct sockaddr *)&a, sizeof(a)), SOCKET_ERROR, WSAECONNREFUSED);
@@ -69,7 +31,7 @@ static void test_refused(void)
     closesocket(udp);
 
     /* A bound but not listening TCP port refuses too. */
-    a = lo4(unused_port(SOCK_STREAM, &udp));
+    a = tu_lo4(tu_unused_port(SOCK_STREAM, &udp));
     s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(connect(s, (struct sockaddr *)&a, sizeof(a)), SOCKET_ERROR, WSAECONNREFUSED);
@@ -83,7 +45,7 @@ static void test_connect_states(void)
     SOCKET l, c, srv, l2;
     int len;
 
-    l = listener4(&la);
+    l = tu_listener(&la);
 
     /* A listening socket cannot connect. */
     WSASetLastError(0xdeadbeef);
@@ -98,7 +60,7 @@ static void test_connect_states(void)
     /* Connecting again, to the same or another address: WSAEISCONN on either end. */
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(connect(c, (struct sockaddr *)&la, sizeof(la)), SOCKET_ERROR, WSAEISCONN);
-    l2 = listener4(&other);
+    l2 = tu_listener(&other);
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(connect(c, (struct sockaddr *)&other, sizeof(other)), SOCKET_ERROR, WSAEISCONN);
     WSASetLastError(0xdeadbeef);
@@ -121,7 +83,7 @@ static void test_connect_states(void)
 
     /* A client bound to a chosen local port keeps it. */
     {
-        struct sockaddr_in local = lo4(unused_port(SOCK_STREAM, NULL)), got, peer;
+        struct sockaddr_in local = tu_lo4(tu_unused_port(SOCK_STREAM, NULL)), got, peer;
         c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
         ok(bind(c, (struct sockaddr *)&local, sizeof(local)) == 0, "bind client: error %d",
            WSAGetLastError());
@@ -149,7 +111,7 @@ static void test_connect_names(void)
     SOCKADDR_STORAGE ss;
     SOCKET l, c, srv;
 
-    l = listener4(&la);
+    l = tu_listener(&la);
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
 
 #ifdef WS2_URING
@@ -167,7 +129,7 @@ static void test_connect_names(void)
 
     /* The wildcard address is not a destination (MS docs, connect: WSAEADDRNOTAVAIL for
      * INADDR_ANY), with port 0 or a listening port. */
-    a = lo4(0);
+    a = tu_lo4(0);
     a.sin_addr.s_addr = htonl(INADDR_ANY);
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(connect(c, (struct sockaddr *)&a, sizeof(a)), SOCKET_ERROR, WSAEADDRNOTAVAIL);
@@ -197,14 +159,14 @@ static void test_accept_args(void)
     SOCKET l, c, srv, u;
     int len;
 
-    l = listener4(&la);
+    l = tu_listener(&la);
 
     /* accept needs a listening stream socket. */
     u = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(accept(u, NULL, NULL), INVALID_SOCKET, WSAEINVAL);
     {
-        struct sockaddr_in b = lo4(0);
+        struct sockaddr_in b = tu_lo4(0);
         bind(u, (struct sockaddr *)&b, sizeof(b));
     }
     WSASetLastError(0xdeadbeef);
@@ -279,14 +241,7 @@ static void test_accept_v6(void)
     SOCKET l, c, srv;
     int len;
 
-    memset(&la, 0, sizeof(la));
-    la.sin6_family = AF_INET6;
-    la.sin6_addr.s6_addr[15] = 1;
-    l = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
-    len = sizeof(la);
-    ok(!bind(l, (struct sockaddr *)&la, sizeof(la)) && !listen(l, 1) &&
-           !getsockname(l, (struct sockaddr *)&la, &len),
-       "AF_INET6 listener: error %d", WSAGetLastError());
+    l = tu_listener6(&la);
     c = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
     ok(connect(c, (struct sockaddr *)&la, sizeof(la)) == 0, "connect [::1]: error %d",
        WSAGetLastError());
@@ -336,7 +291,6 @@ static void test_connect_family(void)
 
 int main(void)
 {
-    SOCKET a, b;
     tu_startup();
     test_refused();
     test_connect_states();
@@ -344,9 +298,7 @@ int main(void)
     test_accept_args();
     test_accept_v6();
     test_connect_family();
-    ok(tu_tcp_pair(&a, &b) == 0, "tcp pair: error %d", WSAGetLastError());
-    closesocket(a);
-    closesocket(b);
+    tu_check_tcp_pair();
     WSACleanup();
     return test_done();
 }

@@ -158,7 +158,6 @@ static void test_wsafdisset_scans_count(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair; /* shared helper not needed here */
     tu_startup();
     test_layout();
     test_zero_set_isset();

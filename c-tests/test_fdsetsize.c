@@ -4,7 +4,6 @@
  * pair makes exactly those receiving sockets readable, the read set is rewritten to them in the
  * order they were given, every socket is writable, and the return value counts both sets. */
 #define FD_SETSIZE 256
-#include <winsock2.h>
 #include "testutil.h"
 
 #define PAIRS 100
@@ -43,18 +42,9 @@ static void test_layout(void)
 static int make_pairs(void)
 {
     struct sockaddr_in a;
-    int len = sizeof(a), i;
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    int i;
+    SOCKET l = tu_listener(&a);
 
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 8) ||
-        getsockname(l, (struct sockaddr *)&a, &len)) {
-        ok(0, "listener: error %d", WSAGetLastError());
-        closesocket(l);
-        return 0;
-    }
     for (i = 0; i < PAIRS; i++) {
         cli[i] = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
         if (cli[i] == INVALID_SOCKET || connect(cli[i], (struct sockaddr *)&a, sizeof(a))) {
@@ -69,16 +59,6 @@ static int make_pairs(void)
     }
     closesocket(l);
     return i == PAIRS;
-}
-
-/* Bounded wait until s is readable. */
-static int readable(SOCKET s)
-{
-    fd_set r;
-    struct timeval tv = {2, 0};
-    FD_ZERO(&r);
-    FD_SET(s, &r);
-    return select(0, &r, NULL, NULL, &tv) == 1;
 }
 
 static void test_select_200(void)
@@ -96,7 +76,7 @@ static void test_select_200(void)
         nready++;
     }
     for (i = 0; i < PAIRS; i += 7)
-        ok(readable(srv[i]), "pair %d: data did not arrive within 2 s", i);
+        ok(tu_wait_for(srv[i], 'r', 2000) == 1, "pair %d: data did not arrive within 2 s", i);
 
     /* The sets hold all 200 sockets, client and server of each pair in turn. */
     FD_ZERO(&rd);

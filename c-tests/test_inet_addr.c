@@ -157,7 +157,6 @@ static void test_inet_ntoa(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair;
     tu_startup();
     test_inet_addr();
     test_inet_ntoa();

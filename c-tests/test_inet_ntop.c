@@ -30,29 +30,6 @@ static const struct {
     {{0x1000, 0x0100, 0x0010, 0x0001, 0, 0, 0, 0x0a0b}, "1000:100:10:1::a0b"},
 };
 
-static void widen(WCHAR *dst, const char *src)
-{
-    while ((*dst++ = (WCHAR)(unsigned char)*src++))
-        ;
-}
-
-static int wide_eq(const WCHAR *w, const char *s)
-{
-    while (*s)
-        if (*w++ != (WCHAR)(unsigned char)*s++)
-            return 0;
-    return *w == 0;
-}
-
-static void to_bytes(unsigned char *b, const unsigned short *w)
-{
-    int k;
-    for (k = 0; k < 8; k++) {
-        b[2 * k] = (unsigned char)(w[k] >> 8);
-        b[2 * k + 1] = (unsigned char)w[k];
-    }
-}
-
 static void test_ipv4(void)
 {
     char dst[16];
@@ -109,7 +86,7 @@ static void test_ipv6(void)
     unsigned int i;
 
     for (i = 0; i < sizeof(v6_tests) / sizeof(v6_tests[0]); i++) {
-        to_bytes(a, v6_tests[i].w);
+        tu_words_to_bytes(a, v6_tests[i].w);
         memset(dst, 'x', sizeof(dst));
         p = inet_ntop(AF_INET6, a, dst, sizeof(dst));
         ok(p == dst, "inet_ntop6 #%u failed: %d", i, WSAGetLastError());
@@ -117,7 +94,7 @@ static void test_ipv6(void)
     }
 
     /* "::fffe:cc98:bd74" is 16 characters: 16 bytes fail, 17 are enough. */
-    to_bytes(a, v6_tests[2].w);
+    tu_words_to_bytes(a, v6_tests[2].w);
     WSASetLastError(0);
     p = inet_ntop(AF_INET6, a, dst, 16);
     ok_wsa_fail(p, NULL, STATUS_INVALID_PARAMETER_CODE);
@@ -148,14 +125,14 @@ static void test_wide(void)
     in.s_addr = htonl(0x7f000001);
     WSASetLastError(1234);
     p = InetNtopW(AF_INET, &in, dst, 64);
-    ok(p == dst && wide_eq(dst, "127.0.0.1"), "InetNtopW(127.0.0.1) failed");
+    ok(p == dst && tu_wide_eq(dst, "127.0.0.1"), "InetNtopW(127.0.0.1) failed");
     ok(WSAGetLastError() == 1234, "success touched the last error: %d", WSAGetLastError());
 
     for (i = 0; i < sizeof(v6_tests) / sizeof(v6_tests[0]); i++) {
-        to_bytes(a, v6_tests[i].w);
-        widen(want, v6_tests[i].text);
+        tu_words_to_bytes(a, v6_tests[i].w);
+        tu_widen(want, v6_tests[i].text);
         p = InetNtopW(AF_INET6, a, dst, 64);
-        ok(p == dst && wide_eq(dst, v6_tests[i].text), "InetNtopW6 #%u differs from %s", i, v6_tests[i].text);
+        ok(p == dst && tu_wide_eq(dst, v6_tests[i].text), "InetNtopW6 #%u differs from %s", i, v6_tests[i].text);
     }
 
     WSASetLastError(0);
@@ -165,12 +142,11 @@ static void test_wide(void)
     p = InetNtopW(AF_INET, &in, dst, 9);
     ok(p == NULL, "InetNtopW with 9 characters succeeded");
     p = InetNtopW(AF_INET, &in, dst, 10);
-    ok(p == dst && wide_eq(dst, "127.0.0.1"), "InetNtopW with 10 characters failed");
+    ok(p == dst && tu_wide_eq(dst, "127.0.0.1"), "InetNtopW with 10 characters failed");
 }
 
 int main(void)
 {
-    (void)tu_tcp_pair;
     tu_startup();
     test_ipv4();
     test_ipv6();

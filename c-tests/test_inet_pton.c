@@ -141,12 +141,6 @@ static int wine_differs(const char *in)
 }
 #endif
 
-static void widen(WCHAR *dst, const char *src)
-{
-    while ((*dst++ = (WCHAR)(unsigned char)*src++))
-        ;
-}
-
 static unsigned int v4_value(const unsigned char *b)
 {
     unsigned int v;
@@ -154,15 +148,6 @@ static unsigned int v4_value(const unsigned char *b)
     if (v == UNTOUCHED)
         return UNTOUCHED;
     return ((unsigned int)b[0] << 24) | ((unsigned int)b[1] << 16) | ((unsigned int)b[2] << 8) | b[3];
-}
-
-static int words_match(const unsigned char *b, const unsigned short *w)
-{
-    int k;
-    for (k = 0; k < 8; k++)
-        if ((unsigned short)((b[2 * k] << 8) | b[2 * k + 1]) != w[k])
-            return 0;
-    return 1;
 }
 
 static void test_ipv4(void)
@@ -184,7 +169,7 @@ static void test_ipv4(void)
            v4_value(buf), v4_tests[i].addr);
 
         memcpy(buf, &v, 4);
-        widen(wide, v4_tests[i].in);
+        tu_widen(wide, v4_tests[i].in);
         WSASetLastError(0xdeadbeef);
         ret = InetPtonW(AF_INET, wide, buf);
         ok(ret == v4_tests[i].ret, "InetPtonW(\"%s\") = %d", v4_tests[i].in, ret);
@@ -212,17 +197,17 @@ static void test_ipv6(void)
         ret = inet_pton(AF_INET6, v6_tests[i].in, buf);
         ok(ret == v6_tests[i].ret, "inet_pton6(\"%s\") = %d, want %d", v6_tests[i].in, ret, v6_tests[i].ret);
         ok(WSAGetLastError() == (int)0xdeadbeef, "inet_pton6(\"%s\") error %d", v6_tests[i].in, WSAGetLastError());
-        ok(words_match(buf, v6_tests[i].w), "inet_pton6(\"%s\") address %02x%02x:%02x%02x:...:%02x%02x",
+        ok(tu_words_match(buf, v6_tests[i].w), "inet_pton6(\"%s\") address %02x%02x:%02x%02x:...:%02x%02x",
            v6_tests[i].in, buf[0], buf[1], buf[2], buf[3], buf[14], buf[15]);
 
         memset(buf, 0xab, sizeof(buf));
-        widen(wide, v6_tests[i].in);
+        tu_widen(wide, v6_tests[i].in);
         WSASetLastError(0xdeadbeef);
         ret = InetPtonW(AF_INET6, wide, buf);
         ok(ret == v6_tests[i].ret, "InetPtonW6(\"%s\") = %d", v6_tests[i].in, ret);
         ok(WSAGetLastError() == (ret ? (int)0xdeadbeef : WSAEINVAL), "InetPtonW6(\"%s\") error %d",
            v6_tests[i].in, WSAGetLastError());
-        ok(words_match(buf, v6_tests[i].w), "InetPtonW6(\"%s\") address", v6_tests[i].in);
+        ok(tu_words_match(buf, v6_tests[i].w), "InetPtonW6(\"%s\") address", v6_tests[i].in);
     }
 }
 
@@ -254,7 +239,7 @@ static void test_errors(void)
     WSASetLastError(0xdeadbeef);
     ret = inet_pton(12345, "1.2.3.4", buf);
     ok_wsa_fail(ret, -1, WSAEAFNOSUPPORT);
-    widen(wide, "::1");
+    tu_widen(wide, "::1");
     WSASetLastError(0xdeadbeef);
     ret = InetPtonW(AF_UNSPEC, wide, buf);
     ok_wsa_fail(ret, -1, WSAEAFNOSUPPORT);
@@ -265,7 +250,7 @@ static void test_errors(void)
     ok(ret == 1 && WSAGetLastError() == 1234, "inet_pton(::1) = %d, error %d", ret, WSAGetLastError());
     ok(buf[15] == 1 && buf[0] == 0, "inet_pton(::1) wrote %02x..%02x", buf[0], buf[15]);
     WSASetLastError(1234);
-    widen(wide, "192.168.0.1");
+    tu_widen(wide, "192.168.0.1");
     ret = InetPtonW(AF_INET, wide, buf);
     ok(ret == 1 && WSAGetLastError() == 1234, "InetPtonW = %d, error %d", ret, WSAGetLastError());
     ok(buf[0] == 192 && buf[1] == 168 && buf[2] == 0 && buf[3] == 1, "InetPtonW wrote %u.%u.%u.%u", buf[0],
@@ -278,7 +263,6 @@ static void test_errors(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair;
     tu_startup();
     test_ipv4();
     test_ipv6();

@@ -3,16 +3,6 @@
  * sockets that are not sockets. */
 #include "testutil.h"
 
-/* Wait up to 2 s for `s` to be readable. */
-static int wait_readable(SOCKET s)
-{
-    fd_set r;
-    struct timeval tv = {2, 0};
-    FD_ZERO(&r);
-    FD_SET(s, &r);
-    return select(0, &r, NULL, NULL, &tv) == 1;
-}
-
 static void test_fionbio(void)
 {
     SOCKET c, s;
@@ -47,7 +37,7 @@ static void test_fionbio(void)
 
     /* Data present: returned. */
     ok(send(c, "ab", 2, 0) == 2, "send err %d", WSAGetLastError());
-    ok(wait_readable(s), "not readable");
+    ok(tu_wait_for(s, 'r', 2000) == 1, "not readable");
     r = recv(s, buf, sizeof(buf), 0);
     ok(r == 2, "nonblocking recv with data %d", r);
 
@@ -63,12 +53,7 @@ static void test_fionbio(void)
     {
         struct sockaddr_in a;
         int len = sizeof(a);
-        SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-        memset(&a, 0, sizeof(a));
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ok(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 1) == 0, "listen err %d",
-           WSAGetLastError());
+        SOCKET l = tu_listener(&a);
         arg = 1;
         ok(ioctlsocket(l, FIONBIO, &arg) == 0, "FIONBIO listener err %d", WSAGetLastError());
         WSASetLastError(0xdeadbeef);
@@ -97,7 +82,7 @@ static void test_fionread(void)
     ok(WSAGetLastError() == 0, "FIONREAD last error %d", WSAGetLastError());
 
     ok(send(c, "0123456789", 10, 0) == 10, "send err %d", WSAGetLastError());
-    ok(wait_readable(s), "not readable");
+    ok(tu_wait_for(s, 'r', 2000) == 1, "not readable");
     n = 0xdeadbeef;
     r = ioctlsocket(s, FIONREAD, &n);
     ok(r == 0 && n == 10, "FIONREAD after 10: r %d n %lu", r, (unsigned long)n);
@@ -134,19 +119,13 @@ static void test_fionread(void)
 
     /* UDP with one datagram queued. */
     {
-        SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), t = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
         struct sockaddr_in a;
-        int len = sizeof(a);
-        memset(&a, 0, sizeof(a));
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ok(bind(u, (struct sockaddr *)&a, sizeof(a)) == 0, "udp bind err %d", WSAGetLastError());
-        ok(getsockname(u, (struct sockaddr *)&a, &len) == 0, "getsockname err %d", WSAGetLastError());
+        SOCKET u = tu_udp_socket(&a), t = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
         n = 0xdeadbeef;
         r = ioctlsocket(u, FIONREAD, &n);
         ok(r == 0 && n == 0, "udp FIONREAD empty: r %d n %lu", r, (unsigned long)n);
         ok(sendto(t, "datagram", 8, 0, (struct sockaddr *)&a, sizeof(a)) == 8, "sendto err %d", WSAGetLastError());
-        ok(wait_readable(u), "udp not readable");
+        ok(tu_wait_for(u, 'r', 2000) == 1, "udp not readable");
         n = 0xdeadbeef;
         r = ioctlsocket(u, FIONREAD, &n);
         ok(r == 0 && n == 8, "udp FIONREAD: r %d n %lu", r, (unsigned long)n);
@@ -178,20 +157,14 @@ static void test_siocatmark(void)
     ok(r == 0 && mark == TRUE, "SIOCATMARK connected: r %d mark %lu", r, (unsigned long)mark);
 
     ok(send(c, "data", 4, 0) == 4, "send err %d", WSAGetLastError());
-    ok(wait_readable(s), "not readable");
+    ok(tu_wait_for(s, 'r', 2000) == 1, "not readable");
     mark = 0xdeadbeef;
     r = ioctlsocket(s, SIOCATMARK, &mark);
     ok(r == 0 && mark == TRUE, "SIOCATMARK with normal data: r %d mark %lu", r, (unsigned long)mark);
 
     /* Urgent data pending: not at the mark. */
     ok(send(c, "U", 1, MSG_OOB) == 1, "send OOB err %d", WSAGetLastError());
-    {
-        fd_set e;
-        struct timeval tv = {2, 0};
-        FD_ZERO(&e);
-        FD_SET(s, &e);
-        ok(select(0, NULL, NULL, &e, &tv) == 1, "OOB not reported");
-    }
+    ok(tu_wait_for(s, 'e', 2000) == 1, "OOB not reported");
     mark = 0xdeadbeef;
     r = ioctlsocket(s, SIOCATMARK, &mark);
     ok(r == 0, "SIOCATMARK with OOB err %d", WSAGetLastError());
@@ -220,7 +193,7 @@ static void test_siocatmark(void)
     ok(setsockopt(s, SOL_SOCKET, SO_OOBINLINE, (char *)&v, sizeof(v)) == 0, "SO_OOBINLINE err %d",
        WSAGetLastError());
     ok(send(c, "V", 1, MSG_OOB) == 1, "send OOB err %d", WSAGetLastError());
-    ok(wait_readable(s), "inline OOB not readable");
+    ok(tu_wait_for(s, 'r', 2000) == 1, "inline OOB not readable");
     {
         u_long n = 0xdeadbeef;
         r = ioctlsocket(s, FIONREAD, &n);

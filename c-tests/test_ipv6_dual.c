@@ -9,26 +9,6 @@
 static const unsigned char loop6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 static const unsigned char mapped_loop[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
 
-static struct sockaddr_in6 addr6(const unsigned char *bytes, u_short port_net)
-{
-    struct sockaddr_in6 a;
-    memset(&a, 0, sizeof(a));
-    a.sin6_family = AF_INET6;
-    memcpy(a.sin6_addr.s6_addr, bytes, 16);
-    a.sin6_port = port_net;
-    return a;
-}
-
-static struct sockaddr_in addr4_loop(u_short port_net)
-{
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = port_net;
-    return a;
-}
-
 static void set_v6only(SOCKET s, int v)
 {
     int got = -1, len = sizeof(got);
@@ -88,7 +68,7 @@ static void exchange(SOCKET a, SOCKET b, const char *what)
 
 static SOCKET listener6(const unsigned char *bytes, int v6only, u_short *port_net)
 {
-    struct sockaddr_in6 a = addr6(bytes, 0);
+    struct sockaddr_in6 a = tu_addr6(bytes, 0);
     SOCKET l = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
     ok(l != INVALID_SOCKET, "AF_INET6 socket: error %d", WSAGetLastError());
     if (v6only >= 0)
@@ -121,7 +101,7 @@ static void test_tcp_loopback6(void)
     check_name6("listener name", &st, len, loop6, lport);
 
     c = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
-    dst = addr6(loop6, lport);
+    dst = tu_addr6(loop6, lport);
     WSASetLastError(0xdeadbeef);
     ok(connect(c, (struct sockaddr *)&dst, sizeof(dst)) == 0, "connect [::1]: error %d",
        WSAGetLastError());
@@ -166,7 +146,7 @@ static void test_tcp_loopback6(void)
 
 static SOCKET udp6(const unsigned char *bytes, int v6only, u_short *port_net)
 {
-    struct sockaddr_in6 a = addr6(bytes, 0);
+    struct sockaddr_in6 a = tu_addr6(bytes, 0);
     SOCKET u = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
     ok(u != INVALID_SOCKET, "AF_INET6 UDP socket: error %d", WSAGetLastError());
     if (v6only >= 0)
@@ -189,7 +169,7 @@ static void test_udp_loopback6(void)
     a = udp6(loop6, -1, &pa);
     b = udp6(loop6, -1, &pb);
 
-    dst = addr6(loop6, pb);
+    dst = tu_addr6(loop6, pb);
     ok(sendto(a, "dgram6", 6, 0, (struct sockaddr *)&dst, sizeof(dst)) == 6,
        "sendto [::1]: error %d", WSAGetLastError());
     memset(&st, 0xcc, sizeof(st));
@@ -236,7 +216,7 @@ static void test_dual_stack_listener(void)
     l = listener6(in6addr_any.s6_addr, 0, &lport);
 
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    dst4 = addr4_loop(lport);
+    dst4 = tu_lo4(lport);
     WSASetLastError(0xdeadbeef);
     ok(connect(c, (struct sockaddr *)&dst4, sizeof(dst4)) == 0,
        "IPv4 connect to a dual-stack listener: error %d", WSAGetLastError());
@@ -273,7 +253,7 @@ static void test_dual_stack_listener(void)
 
     /* The same listener still takes IPv6 clients. */
     c = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
-    dst6 = addr6(loop6, lport);
+    dst6 = tu_addr6(loop6, lport);
     ok(connect(c, (struct sockaddr *)&dst6, sizeof(dst6)) == 0,
        "IPv6 connect to a dual-stack listener: error %d", WSAGetLastError());
     cport = local_port(c);
@@ -297,7 +277,7 @@ static void test_v6only_listener_refuses_v4(void)
 
     l = listener6(in6addr_any.s6_addr, -1, &lport);
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    dst4 = addr4_loop(lport);
+    dst4 = tu_lo4(lport);
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(connect(c, (struct sockaddr *)&dst4, sizeof(dst4)), SOCKET_ERROR, WSAECONNREFUSED);
     closesocket(c);
@@ -314,13 +294,13 @@ static void test_v6_client_to_v4_listener(void)
     u_short cport;
     int len, r;
 
-    la = addr4_loop(0);
+    la = tu_lo4(0);
     l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     len = sizeof(la);
     ok(bind(l, (struct sockaddr *)&la, sizeof(la)) == 0 && listen(l, 4) == 0 &&
            getsockname(l, (struct sockaddr *)&la, &len) == 0,
        "IPv4 listener: error %d", WSAGetLastError());
-    dst6 = addr6(mapped_loop, la.sin_port);
+    dst6 = tu_addr6(mapped_loop, la.sin_port);
 
     /* IPv6-only (the default): the IPv4-mapped destination cannot be reached. Windows' error
      * code for this is not documented (Wine reports WSAENETUNREACH), so only the failure is
@@ -375,7 +355,7 @@ static void test_udp_dual_stack(void)
     char buf[32];
     int n, len;
 
-    a4 = addr4_loop(0);
+    a4 = tu_lo4(0);
     u4 = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     len = sizeof(a4);
     ok(bind(u4, (struct sockaddr *)&a4, sizeof(a4)) == 0 &&
@@ -383,7 +363,7 @@ static void test_udp_dual_stack(void)
        "IPv4 UDP socket: error %d", WSAGetLastError());
     u6 = udp6(in6addr_any.s6_addr, 0, &p6);
 
-    dst6 = addr6(mapped_loop, a4.sin_port);
+    dst6 = tu_addr6(mapped_loop, a4.sin_port);
     ok(sendto(u6, "to-v4", 5, 0, (struct sockaddr *)&dst6, sizeof(dst6)) == 5,
        "dual-stack sendto ::ffff:127.0.0.1: error %d", WSAGetLastError());
     memset(&st, 0xcc, sizeof(st));

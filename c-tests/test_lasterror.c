@@ -133,9 +133,7 @@ static void test_success_clears(void)
     int len, val, r;
     char buf[16];
 
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a = tu_lo4(0);
 
     WSASetLastError(0xdeadbeef);
     s = WSASocketA(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, 0);

@@ -23,11 +23,7 @@ static SOCKET bound_udp(unsigned short *port)
 
 static int get_int(SOCKET s, int name, int *len)
 {
-    int v = 0x5a5a5a5a;
-    *len = sizeof(v);
-    if (getsockopt(s, IPPROTO_IP, name, (char *)&v, len))
-        return -1;
-    return v;
+    return tu_get_int(s, IPPROTO_IP, name, 0x5a5a5a5a, len);
 }
 
 static void test_options(void)
@@ -154,18 +150,6 @@ static void test_membership(void)
     closesocket(s);
 }
 
-/* Wait up to `ms` for `s` to be readable; 1 if it is. */
-static int readable(SOCKET s, int ms)
-{
-    fd_set r;
-    struct timeval tv;
-    FD_ZERO(&r);
-    FD_SET(s, &r);
-    tv.tv_sec = ms / 1000;
-    tv.tv_usec = (ms % 1000) * 1000;
-    return select(0, &r, NULL, NULL, &tv) == 1;
-}
-
 static void test_delivery(void)
 {
     unsigned short port;
@@ -190,7 +174,7 @@ static void test_delivery(void)
     r = sendto(tx, "group hello", 11, 0, (struct sockaddr *)&to, sizeof(to));
     ok(r == 11, "sendto group: %d err %d", r, WSAGetLastError());
 
-    ok(readable(rx, 2000), "member did not receive the datagram");
+    ok(tu_wait_for(rx, 'r', 2000) == 1, "member did not receive the datagram");
     memset(&from, 0, sizeof(from));
     fromlen = sizeof(from);
     r = recvfrom(rx, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen);
@@ -203,7 +187,7 @@ static void test_delivery(void)
        WSAGetLastError());
     r = sendto(tx, "late", 4, 0, (struct sockaddr *)&to, sizeof(to));
     ok(r == 4, "sendto after leave: %d err %d", r, WSAGetLastError());
-    ok(!readable(rx, 300), "datagram arrived after leaving the group");
+    ok(tu_wait_for(rx, 'r', 300) != 1, "datagram arrived after leaving the group");
 
     closesocket(tx);
     closesocket(rx);
@@ -211,7 +195,6 @@ static void test_delivery(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair; /* shared helper not needed here */
     tu_startup();
     test_options();
     test_membership();

@@ -3,20 +3,10 @@
  * sin_zero, IPv6 names (family 23, 28 bytes), UDP peers. */
 #include "testutil.h"
 
-static struct sockaddr_in v4(u_long addr_host, u_short port_host)
-{
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(addr_host);
-    a.sin_port = htons(port_host);
-    return a;
-}
-
 static void test_getsockname_v4(void)
 {
     static const unsigned char zeros[8] = {0};
-    struct sockaddr_in set = v4(INADDR_ANY, 0), get;
+    struct sockaddr_in set = tu_addr4(INADDR_ANY, 0), get;
     SOCKADDR_STORAGE big;
     SOCKET s;
     int len, r;
@@ -76,7 +66,7 @@ static void test_getsockname_v4(void)
 
     /* A specific address reads back as bound. */
     s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    set = v4(INADDR_LOOPBACK, 0);
+    set = tu_addr4(INADDR_LOOPBACK, 0);
     WSASetLastError(0xdeadbeef);
     len = sizeof(get);
     ok_wsa_fail(getsockname(s, (struct sockaddr *)&get, &len), SOCKET_ERROR, WSAEINVAL);
@@ -129,7 +119,7 @@ static void test_getsockname_v6(void)
 
 static void test_getpeername_args(void)
 {
-    struct sockaddr_in sa = v4(INADDR_LOOPBACK, 139), out;
+    struct sockaddr_in sa = tu_addr4(INADDR_LOOPBACK, 139), out;
     SOCKADDR_STORAGE ss;
     SOCKET s;
     int len;
@@ -189,7 +179,7 @@ static void test_getpeername_args(void)
 
 static void test_getpeername_tcp(void)
 {
-    struct sockaddr_in la = v4(INADDR_LOOPBACK, 0), ca, p;
+    struct sockaddr_in la = tu_addr4(INADDR_LOOPBACK, 0), ca, p;
     SOCKET l, c, srv;
     int len;
 
@@ -239,14 +229,7 @@ static void test_getpeername_v6(void)
     SOCKET l, c, srv;
     int len;
 
-    memset(&la, 0, sizeof(la));
-    la.sin6_family = AF_INET6;
-    la.sin6_addr.s6_addr[15] = 1;
-    l = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
-    len = sizeof(la);
-    ok(!bind(l, (struct sockaddr *)&la, sizeof(la)) && !listen(l, 1) &&
-           !getsockname(l, (struct sockaddr *)&la, &len),
-       "AF_INET6 listener: error %d", WSAGetLastError());
+    l = tu_listener6(&la);
     c = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
     ok(connect(c, (struct sockaddr *)&la, sizeof(la)) == 0, "connect [::1]: error %d",
        WSAGetLastError());
@@ -272,16 +255,13 @@ static void test_getpeername_v6(void)
 
 int main(void)
 {
-    SOCKET a, b;
     tu_startup();
     test_getsockname_v4();
     test_getsockname_v6();
     test_getpeername_args();
     test_getpeername_tcp();
     test_getpeername_v6();
-    ok(tu_tcp_pair(&a, &b) == 0, "tcp pair: error %d", WSAGetLastError());
-    closesocket(a);
-    closesocket(b);
+    tu_check_tcp_pair();
     WSACleanup();
     return test_done();
 }

@@ -334,7 +334,6 @@ static void test_protocols(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair;
     test_before_startup();
     tu_startup();
     test_gethostname();

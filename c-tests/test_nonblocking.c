@@ -3,37 +3,6 @@
  * a refused non-blocking connect reported through select and SO_ERROR; back to blocking. */
 #include "testutil.h"
 
-static int set_nonblocking(SOCKET s, u_long on)
-{
-    return ioctlsocket(s, FIONBIO, &on);
-}
-
-/* select for one socket: 'r', 'w' or 'e'; returns select's result. */
-static int wait_for(SOCKET s, char what, int ms)
-{
-    fd_set set;
-    struct timeval tv;
-    FD_ZERO(&set);
-    FD_SET(s, &set);
-    tv.tv_sec = ms / 1000;
-    tv.tv_usec = (ms % 1000) * 1000;
-    return select(0, what == 'r' ? &set : NULL, what == 'w' ? &set : NULL,
-                  what == 'e' ? &set : NULL, &tv);
-}
-
-static SOCKET listener(struct sockaddr_in *a)
-{
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    int len = sizeof(*a);
-    memset(a, 0, sizeof(*a));
-    a->sin_family = AF_INET;
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(!bind(l, (struct sockaddr *)a, sizeof(*a)) && !listen(l, 5) &&
-           !getsockname(l, (struct sockaddr *)a, &len),
-       "listener: error %d", WSAGetLastError());
-    return l;
-}
-
 static void test_recv_send(void)
 {
     enum { CHUNK = 65536, MAX_CHUNKS = 4096 };
@@ -44,8 +13,8 @@ static void test_recv_send(void)
 
     ok(tu_tcp_pair(&c, &s) == 0, "tcp pair: error %d", WSAGetLastError());
     WSASetLastError(0xdeadbeef);
-    ok(set_nonblocking(c, 1) == 0, "FIONBIO on: error %d", WSAGetLastError());
-    ok(set_nonblocking(s, 1) == 0, "FIONBIO on: error %d", WSAGetLastError());
+    ok(tu_set_nonblocking(c, 1) == 0, "FIONBIO on: error %d", WSAGetLastError());
+    ok(tu_set_nonblocking(s, 1) == 0, "FIONBIO on: error %d", WSAGetLastError());
 
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(recv(s, rbuf, sizeof(rbuf), 0), SOCKET_ERROR, WSAEWOULDBLOCK);
@@ -54,7 +23,7 @@ static void test_recv_send(void)
 
     /* Data present: recv returns it at once. */
     ok(send(c, "now", 3, 0) == 3, "send: error %d", WSAGetLastError());
-    ok(wait_for(s, 'r', 2000) == 1, "data did not become readable");
+    ok(tu_wait_for(s, 'r', 2000) == 1, "data did not become readable");
     n = recv(s, rbuf, sizeof(rbuf), 0);
     ok(n == 3 && !memcmp(rbuf, "now", 3), "non-blocking recv with data: got %d", n);
     WSASetLastError(0xdeadbeef);
@@ -91,7 +60,7 @@ static void test_recv_send(void)
             continue;
         }
         if (n == SOCKET_ERROR && WSAGetLastError() == WSAEWOULDBLOCK) {
-            wait_for(s, 'r', 100);
+            tu_wait_for(s, 'r', 100);
             continue;
         }
         break;
@@ -101,18 +70,18 @@ static void test_recv_send(void)
     ok_wsa_fail(recv(s, rbuf, sizeof(rbuf), 0), SOCKET_ERROR, WSAEWOULDBLOCK);
 
     /* Space again: send works. */
-    ok(wait_for(c, 'w', 2000) == 1, "not writable after the drain");
+    ok(tu_wait_for(c, 'w', 2000) == 1, "not writable after the drain");
     ok(send(c, "more", 4, 0) == 4, "send after drain: error %d", WSAGetLastError());
 
     /* Back to blocking: recv waits for and gets the data. */
-    ok(set_nonblocking(s, 0) == 0, "FIONBIO off: error %d", WSAGetLastError());
+    ok(tu_set_nonblocking(s, 0) == 0, "FIONBIO off: error %d", WSAGetLastError());
     n = recv(s, rbuf, 4, 0);
     ok(n == 4 && !memcmp(rbuf, "more", 4), "blocking recv after FIONBIO off: got %d", n);
 
     /* The peer closes: a non-blocking recv returns 0. */
     closesocket(c);
-    set_nonblocking(s, 1);
-    ok(wait_for(s, 'r', 2000) == 1, "close not readable");
+    tu_set_nonblocking(s, 1);
+    ok(tu_wait_for(s, 'r', 2000) == 1, "close not readable");
     n = recv(s, rbuf, sizeof(rbuf), 0);
     ok(n == 0, "non-blocking recv after peer close: got %d error %d", n, WSAGetLastError());
     closesocket(s);
@@ -124,14 +93,14 @@ static void test_accept(void)
     SOCKET l, c, a;
     char b;
 
-    l = listener(&la);
-    ok(set_nonblocking(l, 1) == 0, "FIONBIO on listener: error %d", WSAGetLastError());
+    l = tu_listener(&la);
+    ok(tu_set_nonblocking(l, 1) == 0, "FIONBIO on listener: error %d", WSAGetLastError());
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(accept(l, NULL, NULL), INVALID_SOCKET, WSAEWOULDBLOCK);
 
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     ok(connect(c, (struct sockaddr *)&la, sizeof(la)) == 0, "connect: error %d", WSAGetLastError());
-    ok(wait_for(l, 'r', 2000) == 1, "listener not readable after a connect");
+    ok(tu_wait_for(l, 'r', 2000) == 1, "listener not readable after a connect");
     a = accept(l, NULL, NULL);
     ok(a != INVALID_SOCKET, "non-blocking accept with a pending connection: error %d",
        WSAGetLastError());
@@ -151,14 +120,14 @@ static void test_connect(void)
     SOCKET l, c, a;
     int r, len, err;
 
-    l = listener(&la);
+    l = tu_listener(&la);
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    ok(set_nonblocking(c, 1) == 0, "FIONBIO: error %d", WSAGetLastError());
+    ok(tu_set_nonblocking(c, 1) == 0, "FIONBIO: error %d", WSAGetLastError());
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(connect(c, (struct sockaddr *)&la, sizeof(la)), SOCKET_ERROR, WSAEWOULDBLOCK);
 
     /* Completion shows as writability, with no socket error. */
-    ok(wait_for(c, 'w', 2000) == 1, "connect did not complete");
+    ok(tu_wait_for(c, 'w', 2000) == 1, "connect did not complete");
     err = 0xdead;
     len = sizeof(err);
     ok(getsockopt(c, SOL_SOCKET, SO_ERROR, (char *)&err, &len) == 0 && err == 0,
@@ -168,7 +137,7 @@ static void test_connect(void)
     len = sizeof(peer);
     ok(getpeername(c, (struct sockaddr *)&peer, &len) == 0 && peer.sin_port == la.sin_port,
        "getpeername after non-blocking connect: error %d", WSAGetLastError());
-    ok(wait_for(l, 'r', 2000) == 1, "listener not readable");
+    ok(tu_wait_for(l, 'r', 2000) == 1, "listener not readable");
     a = accept(l, NULL, NULL);
     ok(a != INVALID_SOCKET, "accept: error %d", WSAGetLastError());
     ok(send(c, "hi", 2, 0) == 2, "send after non-blocking connect: error %d", WSAGetLastError());
@@ -183,9 +152,7 @@ static void test_connect(void)
         struct sockaddr_in full;
         SOCKET lf = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), fill[8];
         int nfill = 0, found = 0;
-        memset(&full, 0, sizeof(full));
-        full.sin_family = AF_INET;
-        full.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        full = tu_lo4(0);
         len = sizeof(full);
         ok(bind(lf, (struct sockaddr *)&full, sizeof(full)) == 0 && listen(lf, 0) == 0 &&
                getsockname(lf, (struct sockaddr *)&full, &len) == 0,
@@ -193,10 +160,10 @@ static void test_connect(void)
         c = INVALID_SOCKET;
         while (nfill < 8 && !found) {
             c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-            set_nonblocking(c, 1);
+            tu_set_nonblocking(c, 1);
             WSASetLastError(0xdeadbeef);
             ok_wsa_fail(connect(c, (struct sockaddr *)&full, sizeof(full)), SOCKET_ERROR, WSAEWOULDBLOCK);
-            if (wait_for(c, 'w', 200) == 0)
+            if (tu_wait_for(c, 'w', 200) == 0)
                 found = 1;
             else
                 fill[nfill++] = c;
@@ -209,7 +176,7 @@ static void test_connect(void)
         len = sizeof(peer);
         ok(getsockname(c, (struct sockaddr *)&peer, &len) == 0 && peer.sin_port != 0,
            "getsockname while connecting: error %d", WSAGetLastError());
-        ok(wait_for(c, 'w', 100) == 0, "pending connect reported writable");
+        ok(tu_wait_for(c, 'w', 100) == 0, "pending connect reported writable");
 #ifdef WS2_URING
         {
             char b;
@@ -229,24 +196,15 @@ static void test_connect(void)
     /* A refused non-blocking connect: reported in the except set and by SO_ERROR, which
      * keeps the error; a later connect to a listener works. */
     {
-        struct sockaddr_in closed = la;
-        SOCKET tmp = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-        struct sockaddr_in any;
-        memset(&any, 0, sizeof(any));
-        any.sin_family = AF_INET;
-        any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        bind(tmp, (struct sockaddr *)&any, sizeof(any));
-        len = sizeof(closed);
-        getsockname(tmp, (struct sockaddr *)&closed, &len);
-        closesocket(tmp); /* nothing listens on this port now */
+        struct sockaddr_in closed = tu_lo4(tu_unused_port(SOCK_STREAM, NULL));
 
         c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-        set_nonblocking(c, 1);
+        tu_set_nonblocking(c, 1);
         r = connect(c, (struct sockaddr *)&closed, sizeof(closed));
         ok(r == SOCKET_ERROR && WSAGetLastError() == WSAEWOULDBLOCK,
            "refused non-blocking connect: got %d error %d", r, WSAGetLastError());
         /* Windows retries refused SYNs for about 2 s before reporting. */
-        ok(wait_for(c, 'e', 8000) == 1, "refused connect not in the except set");
+        ok(tu_wait_for(c, 'e', 8000) == 1, "refused connect not in the except set");
         err = 0xdead;
         len = sizeof(err);
         ok(getsockopt(c, SOL_SOCKET, SO_ERROR, (char *)&err, &len) == 0 && err == WSAECONNREFUSED,

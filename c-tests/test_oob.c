@@ -6,16 +6,6 @@
  * MSG_OOB on a UDP socket fails with WSAEOPNOTSUPP for send, sendto, recv and recvfrom. */
 #include "testutil.h"
 
-/* Bounded wait for one socket in the read or except set of select. */
-static int wait_set(SOCKET s, int except)
-{
-    fd_set set;
-    struct timeval tv = {2, 0};
-    FD_ZERO(&set);
-    FD_SET(s, &set);
-    return select(0, except ? NULL : &set, NULL, except ? &set : NULL, &tv);
-}
-
 static u_long atmark(SOCKET s)
 {
     u_long v = 0xdeadbeef;
@@ -36,7 +26,7 @@ static void send_all(SOCKET s, const char *data, int len, int flags, const char 
 static int recv_bytes(SOCKET s, char *buf, int want)
 {
     int got = 0, n;
-    while (got < want && wait_set(s, 0) == 1) {
+    while (got < want && tu_wait_for(s, 'r', 2000) == 1) {
         n = recv(s, buf + got, want - got, 0);
         if (n <= 0)
             break;
@@ -73,7 +63,7 @@ static void test_oob_separate(void)
 
     /* The urgent byte is reported in exceptfds. (SIOCATMARK while it is unread is not checked:
      * Windows documents that case only for SO_OOBINLINE sockets.) */
-    ok(wait_set(s, 1) == 1, "select: urgent data not in exceptfds within 2 s");
+    ok(tu_wait_for(s, 'e', 2000) == 1, "select: urgent data not in exceptfds within 2 s");
 
     /* It can be peeked, then read; it jumps the queue of normal data. */
     memset(buf, 0, sizeof(buf));
@@ -118,7 +108,7 @@ static void test_oob_read_normal_first(void)
     send_all(c, "12", 2, 0, "12");
     send_all(c, "U", 1, MSG_OOB, "urgent U");
     send_all(c, "34", 2, 0, "34");
-    ok(wait_set(s, 1) == 1, "select: urgent data not in exceptfds within 2 s");
+    ok(tu_wait_for(s, 'e', 2000) == 1, "select: urgent data not in exceptfds within 2 s");
 
     memset(buf, 0, sizeof(buf));
     n = recv(s, buf, sizeof(buf), 0);
@@ -132,13 +122,7 @@ static void test_oob_read_normal_first(void)
     ok(n == 2 && !memcmp(buf, "34", 2), "recv after the mark: got %d \"%.2s\"", n, buf);
 
     /* Nothing else is queued: no urgent byte left in the normal stream. */
-    {
-        fd_set r;
-        struct timeval tv = {0, 200000};
-        FD_ZERO(&r);
-        FD_SET(s, &r);
-        ok(select(0, &r, NULL, NULL, &tv) == 0, "data left after the stream: the urgent byte leaked");
-    }
+    ok(tu_wait_for(s, 'r', 200) == 0, "data left after the stream: the urgent byte leaked");
     closesocket(c);
     closesocket(s);
 }
@@ -170,18 +154,12 @@ static void test_oob_inline(void)
     send_all(c, "cd", 2, 0, "cd");
 
     /* Inline urgent data is normal data for select. */
-    ok(wait_set(s, 0) == 1, "select: inline data not readable within 2 s");
+    ok(tu_wait_for(s, 'r', 2000) == 1, "select: inline data not readable within 2 s");
     /* With SO_OOBINLINE set, SIOCATMARK always reports TRUE. */
     mark = atmark(s);
     ok(mark != 0 && mark != 0xdeadbeef, "SIOCATMARK with inline urgent data queued: %lu, want TRUE",
        (unsigned long)mark);
-    {
-        fd_set e;
-        struct timeval tv = {0, 100000};
-        FD_ZERO(&e);
-        FD_SET(s, &e);
-        ok(select(0, NULL, NULL, &e, &tv) == 0, "select: inline urgent data reported in exceptfds");
-    }
+    ok(tu_wait_for(s, 'e', 100) == 0, "select: inline urgent data reported in exceptfds");
 
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(recv(s, buf, sizeof(buf), MSG_OOB), SOCKET_ERROR, WSAEINVAL);
@@ -204,14 +182,8 @@ static void test_oob_udp(void)
     struct sockaddr_in a;
     SOCKET u;
     char buf[8];
-    int len = sizeof(a);
 
-    u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(bind(u, (struct sockaddr *)&a, sizeof(a)) == 0 && getsockname(u, (struct sockaddr *)&a, &len) == 0,
-       "UDP bind: error %d", WSAGetLastError());
+    u = tu_udp_socket(&a);
     ok(connect(u, (struct sockaddr *)&a, sizeof(a)) == 0, "UDP connect: error %d", WSAGetLastError());
 
     WSASetLastError(0xdeadbeef);
@@ -221,13 +193,14 @@ static void test_oob_udp(void)
                 WSAEOPNOTSUPP);
     /* Nothing was sent by the failed calls; a normal datagram is queued for the receive tests. */
     ok(send(u, "y", 1, 0) == 1, "UDP send: error %d", WSAGetLastError());
-    ok(wait_set(u, 0) == 1, "UDP datagram did not arrive");
+    ok(tu_wait_for(u, 'r', 2000) == 1, "UDP datagram did not arrive");
 #ifdef WS2_URING
     /* recv's documentation: MSG_OOB on a socket that is not stream-style fails with
      * WSAEOPNOTSUPP. Wine differs (it ignores MSG_OOB and returns the datagram), so this is
      * checked on our side only. Non-blocking, so a wrong answer cannot hang the test. */
     {
         u_long nb = 1;
+        int len;
         ok(ioctlsocket(u, FIONBIO, &nb) == 0, "FIONBIO: error %d", WSAGetLastError());
         WSASetLastError(0xdeadbeef);
         ok_wsa_fail(recv(u, buf, sizeof(buf), MSG_OOB), SOCKET_ERROR, WSAEOPNOTSUPP);
@@ -240,15 +213,9 @@ static void test_oob_udp(void)
     }
 #endif
     /* The datagram is still there and is the only one. */
-    ok(wait_set(u, 0) == 1 && recv(u, buf, sizeof(buf), 0) == 1 && buf[0] == 'y',
+    ok(tu_wait_for(u, 'r', 2000) == 1 && recv(u, buf, sizeof(buf), 0) == 1 && buf[0] == 'y',
        "UDP datagram after the MSG_OOB failures");
-    {
-        fd_set r;
-        struct timeval tv = {0, 100000};
-        FD_ZERO(&r);
-        FD_SET(u, &r);
-        ok(select(0, &r, NULL, NULL, &tv) == 0, "a failed MSG_OOB send queued a datagram");
-    }
+    ok(tu_wait_for(u, 'r', 100) == 0, "a failed MSG_OOB send queued a datagram");
     closesocket(u);
 }
 

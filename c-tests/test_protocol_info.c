@@ -224,15 +224,8 @@ static void test_made_socket_works(void)
     struct sockaddr_in a;
     SOCKET l, c, s;
     char buf[8];
-    int len = sizeof(a);
 
-    l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 1) == 0 &&
-           getsockname(l, (struct sockaddr *)&a, &len) == 0,
-       "listener: error %d", WSAGetLastError());
+    l = tu_listener(&a);
     if (get_info_a(l, &info) != 0) {
         closesocket(l);
         return;

@@ -460,12 +460,6 @@ static void test_before_startup(void)
 }
 #endif
 
-static void widen(WCHAR *dst, const char *src)
-{
-    while ((*dst++ = (WCHAR)(unsigned char)*src++))
-        ;
-}
-
 static void test_wide(void)
 {
     WCHAR localhost[16], port[8], empty[1] = {0}, zero[2], name[256], nxhost[64];
@@ -475,11 +469,11 @@ static void test_wide(void)
     unsigned int i;
     int ret;
 
-    widen(localhost, "localhost");
-    widen(port, "80");
-    widen(zero, "0");
+    tu_widen(localhost, "localhost");
+    tu_widen(port, "80");
+    tu_widen(zero, "0");
     ok(gethostname(nameA, sizeof(nameA)) == 0, "gethostname");
-    widen(name, nameA);
+    tu_widen(name, nameA);
 
     res = (ADDRINFOW *)(ULONG_PTR)0xdeadbeef;
     WSASetLastError(0xdeadbeef);
@@ -549,7 +543,7 @@ static void test_wide(void)
 
     memset(&hint, 0, sizeof(hint));
     hint.ai_flags = AI_NUMERICHOST;
-    widen(nxhost, "[::1]:99");
+    tu_widen(nxhost, "[::1]:99");
     ret = GetAddrInfoW(nxhost, NULL, &hint, &res);
     ok(ret == 0 && res && res->ai_family == AF_INET6, "W [::1]:99: ret %d", ret);
     if (!ret)
@@ -598,7 +592,6 @@ static void test_gai_strerror(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair;
 #ifdef WS2_URING
     test_before_startup();
 #endif

@@ -3,37 +3,15 @@
  * DNS: reverse lookups only for loopback. */
 #include "testutil.h"
 
-static struct sockaddr_in v4(unsigned int a, unsigned short port)
-{
-    struct sockaddr_in sin;
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(a);
-    sin.sin_port = htons(port);
-    return sin;
-}
-
+/* An IPv6 address from eight host-order words, a scope id and a host-order port. */
 static struct sockaddr_in6 v6(const unsigned short *w, unsigned int scope, unsigned short port)
 {
     struct sockaddr_in6 sin6;
-    int k;
-    memset(&sin6, 0, sizeof(sin6));
-    sin6.sin6_family = AF_INET6;
-    sin6.sin6_port = htons(port);
+    unsigned char b[16];
+    tu_words_to_bytes(b, w);
+    sin6 = tu_addr6(b, htons(port));
     sin6.sin6_scope_id = scope;
-    for (k = 0; k < 8; k++) {
-        sin6.sin6_addr.s6_addr[2 * k] = (unsigned char)(w[k] >> 8);
-        sin6.sin6_addr.s6_addr[2 * k + 1] = (unsigned char)w[k];
-    }
     return sin6;
-}
-
-static int wide_eq(const WCHAR *w, const char *s)
-{
-    while (*s)
-        if (*w++ != (WCHAR)(unsigned char)*s++)
-            return 0;
-    return *w == 0;
 }
 
 static void test_numeric(void)
@@ -51,13 +29,13 @@ static void test_numeric(void)
     ok(NI_NOFQDN == 1 && NI_NUMERICHOST == 2 && NI_NAMEREQD == 4 && NI_NUMERICSERV == 8 && NI_DGRAM == 16,
        "NI_* values");
 
-    sin = v4(0x7f000001, 80);
+    sin = tu_addr4(0x7f000001, 80);
     ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), host, sizeof(host), serv, sizeof(serv),
                       NI_NUMERICHOST | NI_NUMERICSERV);
     ok(ret == 0 && !strcmp(host, "127.0.0.1") && !strcmp(serv, "80"), "127.0.0.1:80: ret %d \"%s\" \"%s\"", ret,
        host, serv);
 
-    sin = v4(0xc0a801fd, 65535);
+    sin = tu_addr4(0xc0a801fd, 65535);
     ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), host, sizeof(host), serv, sizeof(serv),
                       NI_NUMERICHOST | NI_NUMERICSERV);
     ok(ret == 0 && !strcmp(host, "192.168.1.253") && !strcmp(serv, "65535"), "192.168.1.253: \"%s\" \"%s\"", host,
@@ -95,23 +73,23 @@ static void test_services(void)
     char serv[NI_MAXSERV];
     int ret;
 
-    sin = v4(0x7f000001, 80);
+    sin = tu_addr4(0x7f000001, 80);
     ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), NULL, 0, serv, sizeof(serv), 0);
     ok(ret == 0 && !strcmp(serv, "http"), "port 80: ret %d \"%s\"", ret, serv);
-    sin = v4(0x7f000001, 53);
+    sin = tu_addr4(0x7f000001, 53);
     ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), NULL, 0, serv, sizeof(serv), NI_DGRAM);
     ok(ret == 0 && !strcmp(serv, "domain"), "port 53/udp: ret %d \"%s\"", ret, serv);
-    sin = v4(0x7f000001, 23);
+    sin = tu_addr4(0x7f000001, 23);
     ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), NULL, 0, serv, sizeof(serv), 0);
     ok(ret == 0 && !strcmp(serv, "telnet"), "port 23: ret %d \"%s\"", ret, serv);
     /* No service on the port: the number (Vista and later). */
-    sin = v4(0x7f000001, 65000);
+    sin = tu_addr4(0x7f000001, 65000);
     ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), NULL, 0, serv, sizeof(serv), 0);
     ok(ret == 0 && !strcmp(serv, "65000"), "port 65000: ret %d \"%s\"", ret, serv);
-    sin = v4(0x7f000001, 0);
+    sin = tu_addr4(0x7f000001, 0);
     ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), NULL, 0, serv, sizeof(serv), 0);
     ok(ret == 0 && !strcmp(serv, "0"), "port 0: ret %d \"%s\"", ret, serv);
-    sin = v4(0x7f000001, 80);
+    sin = tu_addr4(0x7f000001, 80);
     ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), NULL, 0, serv, sizeof(serv), NI_NUMERICSERV);
     ok(ret == 0 && !strcmp(serv, "80"), "NI_NUMERICSERV: ret %d \"%s\"", ret, serv);
 }
@@ -123,7 +101,7 @@ static void test_reverse(void)
     int ret;
 
     ok(gethostname(name, sizeof(name)) == 0, "gethostname");
-    sin = v4(0x7f000001, 0);
+    sin = tu_addr4(0x7f000001, 0);
     host[0] = 0;
     ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), host, sizeof(host), NULL, 0, 0);
     ok(ret == 0 && host[0], "reverse 127.0.0.1: ret %d \"%s\"", ret, host);
@@ -138,7 +116,7 @@ static void test_reverse(void)
 
 static void test_errors(void)
 {
-    struct sockaddr_in sin = v4(0x7f000001, 80);
+    struct sockaddr_in sin = tu_addr4(0x7f000001, 80);
     struct sockaddr_in6 sin6;
     char host[NI_MAXHOST], serv[NI_MAXSERV];
     int ret;
@@ -179,16 +157,16 @@ static void test_errors(void)
 static void test_wide(void)
 {
     static const unsigned short loop6[8] = {0, 0, 0, 0, 0, 0, 0, 1};
-    struct sockaddr_in sin = v4(0x0a000001, 8080);
+    struct sockaddr_in sin = tu_addr4(0x0a000001, 8080);
     struct sockaddr_in6 sin6 = v6(loop6, 3, 80);
     WCHAR host[NI_MAXHOST], serv[NI_MAXSERV];
     int ret;
 
     ret = GetNameInfoW((struct sockaddr *)&sin, sizeof(sin), host, NI_MAXHOST, serv, NI_MAXSERV,
                        NI_NUMERICHOST | NI_NUMERICSERV);
-    ok(ret == 0 && wide_eq(host, "10.0.0.1") && wide_eq(serv, "8080"), "GetNameInfoW IPv4: ret %d", ret);
+    ok(ret == 0 && tu_wide_eq(host, "10.0.0.1") && tu_wide_eq(serv, "8080"), "GetNameInfoW IPv4: ret %d", ret);
     ret = GetNameInfoW((struct sockaddr *)&sin6, sizeof(sin6), host, NI_MAXHOST, serv, NI_MAXSERV, NI_NUMERICHOST);
-    ok(ret == 0 && wide_eq(host, "::1%3") && wide_eq(serv, "http"), "GetNameInfoW IPv6: ret %d", ret);
+    ok(ret == 0 && tu_wide_eq(host, "::1%3") && tu_wide_eq(serv, "http"), "GetNameInfoW IPv6: ret %d", ret);
     sin6.sin6_family = 12345;
     ret = GetNameInfoW((struct sockaddr *)&sin6, sizeof(sin6), host, NI_MAXHOST, NULL, 0, NI_NUMERICHOST);
     ok(ret == WSAEAFNOSUPPORT, "GetNameInfoW unknown family: ret %d", ret);
@@ -198,7 +176,7 @@ static void test_wide(void)
 /* Windows documents WSANOTINITIALISED; Wine answers anyway. */
 static void test_before_startup(void)
 {
-    struct sockaddr_in sin = v4(0x7f000001, 80);
+    struct sockaddr_in sin = tu_addr4(0x7f000001, 80);
     char host[64];
     int ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), host, sizeof(host), NULL, 0, NI_NUMERICHOST);
     ok(ret == WSANOTINITIALISED, "before WSAStartup: ret %d", ret);
@@ -207,7 +185,6 @@ static void test_before_startup(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair;
 #ifdef WS2_URING
     test_before_startup();
 #endif

@@ -4,51 +4,6 @@
  * ignored, large sets, and sockets closed while another thread selects on them. */
 #include "testutil.h"
 #include <pthread.h>
-#include <time.h>
-
-static unsigned long long now_ms(void)
-{
-#ifdef _WIN32
-    return GetTickCount();
-#else
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (unsigned long long)ts.tv_sec * 1000u + (unsigned long long)ts.tv_nsec / 1000000u;
-#endif
-}
-
-/* Sleep by waiting on a UDP socket that never receives anything. */
-static void sleep_ms(int ms)
-{
-    SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    struct sockaddr_in a;
-    struct timeval tv;
-    fd_set r;
-
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(u, (struct sockaddr *)&a, sizeof(a));
-    FD_ZERO(&r);
-    FD_SET(u, &r);
-    tv.tv_sec = ms / 1000;
-    tv.tv_usec = (ms % 1000) * 1000;
-    select(0, &r, NULL, NULL, &tv);
-    closesocket(u);
-}
-
-static SOCKET listener(struct sockaddr_in *a)
-{
-    int len = sizeof(*a);
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(a, 0, sizeof(*a));
-    a->sin_family = AF_INET;
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(bind(l, (struct sockaddr *)a, sizeof(*a)) == 0, "bind err %d", WSAGetLastError());
-    ok(getsockname(l, (struct sockaddr *)a, &len) == 0, "getsockname err %d", WSAGetLastError());
-    ok(listen(l, 5) == 0, "listen err %d", WSAGetLastError());
-    return l;
-}
 
 #define ZERO3() do { FD_ZERO(&rd); FD_ZERO(&wr); FD_ZERO(&ex); } while (0)
 #define SET3(s) do { FD_SET(s, &rd); FD_SET(s, &wr); FD_SET(s, &ex); } while (0)
@@ -67,9 +22,9 @@ static void test_unconnected_and_timeouts(void)
     SET3(b);
     tv.tv_sec = 0;
     tv.tv_usec = 0;
-    t0 = now_ms();
+    t0 = tu_now_ms();
     r = select(0, &rd, &wr, &ex, &tv);
-    dt = now_ms() - t0;
+    dt = tu_now_ms() - t0;
     ok(r == 0, "fresh sockets: select %d err %d", r, WSAGetLastError());
     ok(dt < 100, "timeout 0 took %llu ms", dt);
     ok(rd.fd_count == 0 && wr.fd_count == 0 && ex.fd_count == 0, "sets not emptied: %u %u %u", rd.fd_count,
@@ -89,9 +44,9 @@ static void test_unconnected_and_timeouts(void)
     SET3(a);
     tv.tv_sec = 0;
     tv.tv_usec = 150000;
-    t0 = now_ms();
+    t0 = tu_now_ms();
     r = select(0, &rd, &wr, &ex, &tv);
-    dt = now_ms() - t0;
+    dt = tu_now_ms() - t0;
     ok(r == 0, "150ms: select %d", r);
     ok(dt >= 120 && dt < 1500, "150 ms timeout took %llu ms", dt);
     ok(tv.tv_sec == 0 && tv.tv_usec == 150000, "timeval changed to %ld.%06ld", (long)tv.tv_sec, (long)tv.tv_usec);
@@ -186,7 +141,7 @@ static void test_ready_states(void)
     char buf[16];
     int r, v;
 
-    l = listener(&addr);
+    l = tu_listener(&addr);
 
     /* Nothing pending on the listener. */
     ZERO3();
@@ -325,13 +280,7 @@ static void test_ready_states(void)
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     ok(connect(c, (struct sockaddr *)&addr, sizeof(addr)) == 0, "connect err %d", WSAGetLastError());
     s = accept(l, NULL, NULL);
-    {
-        struct linger lg;
-        lg.l_onoff = 1;
-        lg.l_linger = 0;
-        ok(setsockopt(c, SOL_SOCKET, SO_LINGER, (char *)&lg, sizeof(lg)) == 0, "linger err %d", WSAGetLastError());
-    }
-    closesocket(c);
+    tu_reset_close(c);
     ZERO3();
     FD_SET(s, &rd);
     r = select(0, &rd, NULL, NULL, &tv);
@@ -391,7 +340,7 @@ struct closer { SOCKET s; int delay_ms; };
 static void *close_later(void *arg)
 {
     struct closer *c = arg;
-    sleep_ms(c->delay_ms);
+    tu_sleep_ms(c->delay_ms);
     closesocket(c->s);
     return NULL;
 }
@@ -442,7 +391,7 @@ static void test_closed_while_selecting(void)
     /* A listener closed while selecting: select returns 1. */
     {
         struct sockaddr_in addr;
-        SOCKET l = listener(&addr);
+        SOCKET l = tu_listener(&addr);
         cl.s = l;
         pthread_create(&th, NULL, close_later, &cl);
         FD_ZERO(&rd);

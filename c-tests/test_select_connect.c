@@ -3,37 +3,11 @@
  * a blocking connect that failed, and reusing a socket whose connect failed. */
 #include "testutil.h"
 
-/* A loopback TCP port with nothing listening on it. */
-static unsigned short dead_port(void)
-{
-    struct sockaddr_in a;
-    int len = sizeof(a);
-    unsigned short port = 0;
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (!bind(s, (struct sockaddr *)&a, sizeof(a)) && !getsockname(s, (struct sockaddr *)&a, &len))
-        port = ntohs(a.sin_port);
-    closesocket(s);
-    return port;
-}
-
 static SOCKET nb_socket(void)
 {
-    u_long one = 1;
     SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    ok(ioctlsocket(s, FIONBIO, &one) == 0, "FIONBIO err %d", WSAGetLastError());
+    ok(tu_set_nonblocking(s, 1) == 0, "FIONBIO err %d", WSAGetLastError());
     return s;
-}
-
-static int so_error(SOCKET s)
-{
-    int e = 0xdeadbeef, len = sizeof(e);
-    if (getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&e, &len))
-        return -1;
-    return e;
 }
 
 #define ZERO3() do { FD_ZERO(&rd); FD_ZERO(&wr); FD_ZERO(&ex); } while (0)
@@ -42,17 +16,11 @@ static int so_error(SOCKET s)
 static void test_success(void)
 {
     struct sockaddr_in a;
-    int len = sizeof(a), r, e;
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), c, s;
+    int r, e;
+    SOCKET l = tu_listener(&a), c, s;
     fd_set rd, wr, ex;
     struct timeval tv = {2, 0};
 
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0, "bind err %d", WSAGetLastError());
-    ok(getsockname(l, (struct sockaddr *)&a, &len) == 0, "getsockname err %d", WSAGetLastError());
-    ok(listen(l, 5) == 0, "listen err %d", WSAGetLastError());
 
     c = nb_socket();
     WSASetLastError(0xdeadbeef);
@@ -77,7 +45,7 @@ static void test_success(void)
     ok(r == 2, "connected: select %d", r);
     ok(FD_ISSET(c, &wr) && FD_ISSET(s, &wr) && ex.fd_count == 0 && rd.fd_count == 0, "connected sets %u %u %u",
        rd.fd_count, wr.fd_count, ex.fd_count);
-    ok(so_error(c) == 0, "SO_ERROR after success %d", so_error(c));
+    ok(tu_so_error(c) == 0, "SO_ERROR after success %d", tu_so_error(c));
 
     /* Connecting a connected socket. */
     WSASetLastError(0xdeadbeef);
@@ -109,10 +77,7 @@ static void test_refused(void)
     SOCKET c;
     int r, e;
 
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(dead_port());
+    a = tu_lo4(tu_unused_port(SOCK_STREAM, NULL));
 
     c = nb_socket();
     WSASetLastError(0xdeadbeef);
@@ -133,9 +98,9 @@ static void test_refused(void)
     ok(tv.tv_sec == 5 && tv.tv_usec == 0, "timeval changed");
 
     /* SO_ERROR holds the WSA code and is not cleared by reading it. */
-    e = so_error(c);
+    e = tu_so_error(c);
     ok(e == WSAECONNREFUSED, "SO_ERROR %d", e);
-    e = so_error(c);
+    e = tu_so_error(c);
     ok(e == WSAECONNREFUSED, "SO_ERROR read again %d", e);
 
     /* Still reported on the next select. */
@@ -161,7 +126,7 @@ static void test_refused(void)
     /* Windows starts a new attempt (WSAEWOULDBLOCK); Wine 8 fails it with WSAECONNABORTED. */
     ok(e == WSAEWOULDBLOCK, "second refused connect err %d", e);
 #endif
-    e = so_error(c);
+    e = tu_so_error(c);
     ok(e == WSAECONNREFUSED, "SO_ERROR after second connect %d", e);
     ZERO3();
     SET3(c);
@@ -172,15 +137,8 @@ static void test_refused(void)
 
     /* ... but a successful connection does. */
     {
-        SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), s;
         struct sockaddr_in la;
-        int len = sizeof(la);
-        memset(&la, 0, sizeof(la));
-        la.sin_family = AF_INET;
-        la.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ok(bind(l, (struct sockaddr *)&la, sizeof(la)) == 0 && getsockname(l, (struct sockaddr *)&la, &len) == 0 &&
-               listen(l, 1) == 0,
-           "listener err %d", WSAGetLastError());
+        SOCKET l = tu_listener(&la), s;
         WSASetLastError(0xdeadbeef);
         r = connect(c, (struct sockaddr *)&la, sizeof(la));
         e = WSAGetLastError();
@@ -191,7 +149,7 @@ static void test_refused(void)
         r = select(0, &rd, &wr, &ex, &tv);
         ok(r == 1 && FD_ISSET(c, &wr), "connect after refusal: select %d sets %u %u %u", r, rd.fd_count,
            wr.fd_count, ex.fd_count);
-        ok(so_error(c) == 0, "SO_ERROR after successful retry %d", so_error(c));
+        ok(tu_so_error(c) == 0, "SO_ERROR after successful retry %d", tu_so_error(c));
         s = accept(l, NULL, NULL);
         ok(s != INVALID_SOCKET, "accept err %d", WSAGetLastError());
         closesocket(s);
@@ -208,10 +166,7 @@ static void test_blocking_refused(void)
     SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     int r;
 
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(dead_port());
+    a = tu_lo4(tu_unused_port(SOCK_STREAM, NULL));
 
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(connect(c, (struct sockaddr *)&a, sizeof(a)), SOCKET_ERROR, WSAECONNREFUSED);
@@ -224,7 +179,7 @@ static void test_blocking_refused(void)
        ex.fd_count);
 #ifdef WS2_URING
     /* Windows leaves SO_ERROR at 0 after a synchronous failure; Wine's test marks this todo. */
-    ok(so_error(c) == 0, "SO_ERROR after blocking refusal %d", so_error(c));
+    ok(tu_so_error(c) == 0, "SO_ERROR after blocking refusal %d", tu_so_error(c));
 #endif
     closesocket(c);
 
@@ -249,7 +204,6 @@ static void test_blocking_refused(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair; /* shared helper not needed here */
     tu_startup();
     test_success();
     test_refused();

@@ -1,38 +1,8 @@
 /* send / recv on TCP: byte-exact round trips of 0, 1, 64 KiB and 1 MiB (a blocking send sends
  * everything in one call), MSG_PEEK, MSG_WAITALL, graceful close (recv 0), abortive close
  * (WSAECONNRESET), unconnected sockets (WSAENOTCONN), bad flags and buffers, SO_RCVTIMEO. */
-#define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 #include <pthread.h>
-#include <time.h>
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
-/* Receive exactly n bytes (blocking), or fewer at end of stream / on error. */
-static int recv_all(SOCKET s, char *b, int n)
-{
-    int got = 0;
-    while (got < n) {
-        int r = recv(s, b + got, n - got, 0);
-        if (r <= 0)
-            return got ? got : r;
-        got += r;
-    }
-    return got;
-}
 
 /* Wait until at least n bytes can be peeked (bounded). */
 static int wait_readable(SOCKET s, int n)
@@ -43,7 +13,7 @@ static int wait_readable(SOCKET s, int n)
         r = recv(s, tmp, n, MSG_PEEK);
         if (r >= n || r <= 0)
             return r;
-        sleep_ms(5);
+        tu_sleep_ms(5);
     }
     return r;
 }
@@ -180,7 +150,7 @@ static void *slow_sender_thread(void *p)
     int i;
     for (i = 0; i < w->pieces; i++) {
         char ch = (char)('a' + i);
-        sleep_ms(w->delay_ms);
+        tu_sleep_ms(w->delay_ms);
         send(w->s, &ch, 1, 0);
     }
     if (w->close_after)
@@ -269,7 +239,7 @@ static void test_close(void)
     ok(tu_tcp_pair(&c, &s) == 0, "tcp pair: error %d", WSAGetLastError());
     ok(send(c, "bye", 3, 0) == 3, "send");
     ok(closesocket(c) == 0, "closesocket: error %d", WSAGetLastError());
-    n = recv_all(s, b, 3);
+    n = tu_recv_all(s, b, 3);
     ok(n == 3 && !memcmp(b, "bye", 3), "data before close: got %d", n);
     WSASetLastError(0xdeadbeef);
     n = recv(s, b, sizeof(b), 0);
@@ -314,9 +284,7 @@ static void test_unconnected(void)
 #endif
 
     /* Bound but not connected. */
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a = tu_lo4(0);
     ok(bind(s, (struct sockaddr *)&a, sizeof(a)) == 0, "bind: error %d", WSAGetLastError());
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(recv(s, b, sizeof(b), 0), SOCKET_ERROR, WSAENOTCONN);
@@ -363,7 +331,7 @@ static void test_bad_args(void)
 
     /* The connection still works after the rejected calls. */
     ok(send(c, "ok", 2, 0) == 2, "send after bad calls: error %d", WSAGetLastError());
-    n = recv_all(s, b, 2);
+    n = tu_recv_all(s, b, 2);
     ok(n == 2 && !memcmp(b, "ok", 2), "recv after bad calls: got %d error %d", n,
        WSAGetLastError());
 
@@ -384,7 +352,7 @@ static void test_rcvtimeo(void)
     SOCKET c, s;
     DWORD t = 200, got = 0;
     int len = sizeof(got);
-    double start, elapsed;
+    unsigned long long start, elapsed;
     char b[4];
 
     ok(tu_tcp_pair(&c, &s) == 0, "tcp pair: error %d", WSAGetLastError());
@@ -394,11 +362,11 @@ static void test_rcvtimeo(void)
            len == (int)sizeof(DWORD),
        "SO_RCVTIMEO reads back %u (len %d)", (unsigned)got, len);
 
-    start = now_ms();
+    start = tu_now_ms();
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(recv(s, b, sizeof(b), 0), SOCKET_ERROR, WSAETIMEDOUT);
-    elapsed = now_ms() - start;
-    ok(elapsed >= 150 && elapsed < 2000, "recv timed out after %.0f ms, want about 200", elapsed);
+    elapsed = tu_now_ms() - start;
+    ok(elapsed >= 150 && elapsed < 2000, "recv timed out after %llu ms, want about 200", elapsed);
 
     /* The timeout does not apply when data is there. */
     {
@@ -406,11 +374,11 @@ static void test_rcvtimeo(void)
         ok(tu_tcp_pair(&c2, &s2) == 0, "tcp pair 2");
         setsockopt(s2, SOL_SOCKET, SO_RCVTIMEO, (const char *)&t, sizeof(t));
         send(c2, "abc", 3, 0);
-        start = now_ms();
-        ok(wait_readable(s2, 3) == 3 && recv_all(s2, b, 3) == 3,
+        start = tu_now_ms();
+        ok(wait_readable(s2, 3) == 3 && tu_recv_all(s2, b, 3) == 3,
            "recv with data and a timeout: error %d",
            WSAGetLastError());
-        ok(now_ms() - start < 150, "recv with data waited %.0f ms", now_ms() - start);
+        ok(tu_now_ms() - start < 150, "recv with data waited %llu ms", tu_now_ms() - start);
         closesocket(c2);
         closesocket(s2);
     }

@@ -7,7 +7,6 @@ static void test_unconnected(void)
 {
     SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     struct sockaddr_in a;
-    int len = sizeof(a);
 
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(shutdown(s, SD_SEND), SOCKET_ERROR, WSAENOTCONN);
@@ -17,12 +16,7 @@ static void test_unconnected(void)
     ok_wsa_fail(shutdown(s, SD_BOTH), SOCKET_ERROR, WSAENOTCONN);
 
     /* A listening socket is not connected either. */
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(!bind(s, (struct sockaddr *)&a, sizeof(a)) && !listen(s, 1) &&
-           !getsockname(s, (struct sockaddr *)&a, &len),
-       "listener: error %d", WSAGetLastError());
+    tu_listen_loopback(s, &a);
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(shutdown(s, SD_SEND), SOCKET_ERROR, WSAENOTCONN);
     WSASetLastError(0xdeadbeef);
@@ -166,16 +160,9 @@ static void test_udp(void)
     struct sockaddr_in sa;
     SOCKET c, s;
     char b[8];
-    int len;
 
     c = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof(sa);
-    ok(!bind(s, (struct sockaddr *)&sa, sizeof(sa)) && !getsockname(s, (struct sockaddr *)&sa, &len),
-       "udp bind: error %d", WSAGetLastError());
+    s = tu_udp_socket(&sa);
 
     /* A datagram socket can be shut down without a connection. */
     OK_SHUTDOWN(s, SD_RECEIVE);

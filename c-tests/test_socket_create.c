@@ -142,15 +142,9 @@ static void test_flags(void)
         SOCKET c = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
         SOCKET srv;
         struct sockaddr_in a;
-        int len = sizeof(a);
         char buf[4];
 
-        memset(&a, 0, sizeof(a));
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ok(!bind(l, (struct sockaddr *)&a, sizeof(a)) && !listen(l, 1) &&
-               !getsockname(l, (struct sockaddr *)&a, &len),
-           "listener setup: error %d", WSAGetLastError());
+        tu_listen_loopback(l, &a);
         ok(!connect(c, (struct sockaddr *)&a, sizeof(a)), "connect: error %d", WSAGetLastError());
         srv = accept(l, NULL, NULL);
         ok(srv != INVALID_SOCKET, "accept: error %d", WSAGetLastError());
@@ -203,7 +197,6 @@ static void test_af_inet6_value(void)
 
 int main(void)
 {
-    SOCKET c, s;
     tu_startup();
     test_table(BY_SOCKET);
     test_table(BY_WSASOCKETA);
@@ -211,9 +204,7 @@ int main(void)
     test_flags();
     test_v6only_default();
     test_af_inet6_value();
-    ok(tu_tcp_pair(&c, &s) == 0, "tcp pair: error %d", WSAGetLastError());
-    closesocket(c);
-    closesocket(s);
+    tu_check_tcp_pair();
     WSACleanup();
     return test_done();
 }

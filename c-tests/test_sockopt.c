@@ -141,9 +141,7 @@ static void test_acceptconn(void)
     DWORD v;
     int len, r;
 
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a = tu_lo4(0);
     ok(bind(t, (struct sockaddr *)&a, sizeof(a)) == 0, "bind err %d", WSAGetLastError());
 
     r = get_dword(t, SOL_SOCKET, SO_ACCEPTCONN, 0xdeadbeef, &v, &len);
@@ -206,9 +204,7 @@ static void test_max_msg_size(void)
     struct sockaddr_in a;
     int v, len, r;
 
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    a = tu_addr4(INADDR_ANY, 0);
     ok(bind(u, (struct sockaddr *)&a, sizeof(a)) == 0, "bind err %d", WSAGetLastError());
 
     v = 0;

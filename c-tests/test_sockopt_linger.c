@@ -12,11 +12,7 @@ static int get_linger(SOCKET s, struct linger *l, int *len)
 
 static int get_dontlinger(SOCKET s, int *len)
 {
-    int v = 0xdead;
-    *len = sizeof(v);
-    if (getsockopt(s, SOL_SOCKET, SO_DONTLINGER, (char *)&v, len))
-        return -1;
-    return v;
+    return tu_get_int(s, SOL_SOCKET, SO_DONTLINGER, 0xdead, len);
 }
 
 static void test_layout_and_default(void)
@@ -132,12 +128,7 @@ static void test_inherit(void)
     l.l_onoff = 1;
     l.l_linger = 555;
     ok(setsockopt(ls, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)) == 0, "set err %d", WSAGetLastError());
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(bind(ls, (struct sockaddr *)&a, sizeof(a)) == 0, "bind err %d", WSAGetLastError());
-    ok(getsockname(ls, (struct sockaddr *)&a, &len) == 0, "getsockname err %d", WSAGetLastError());
-    ok(listen(ls, 1) == 0, "listen err %d", WSAGetLastError());
+    tu_listen_loopback(ls, &a);
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     ok(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0, "connect err %d", WSAGetLastError());
     s = accept(ls, NULL, NULL);
@@ -181,14 +172,8 @@ static void test_close_effects(void)
     r = setsockopt(c, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l));
     ok(r == 0 && WSAGetLastError() == 0, "set abortive linger: r %d err %d", r, WSAGetLastError());
     ok(closesocket(c) == 0, "closesocket err %d", WSAGetLastError());
-    {
-        /* Wait until the reset has arrived. */
-        fd_set rfds;
-        struct timeval tv = {2, 0};
-        FD_ZERO(&rfds);
-        FD_SET(s, &rfds);
-        ok(select(0, &rfds, NULL, NULL, &tv) == 1, "reset not reported readable");
-    }
+    /* Wait until the reset has arrived. */
+    ok(tu_wait_for(s, 'r', 2000) == 1, "reset not reported readable");
 #ifdef WS2_URING
     /* Windows fails the receive with WSAECONNRESET; Wine 8 reports end of stream instead. */
     WSASetLastError(0xdeadbeef);

@@ -306,7 +306,6 @@ static void test_exclusive_dual_stack_vs_reuse(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair; /* shared helper not needed here */
     tu_startup();
     test_plain_conflicts();
     test_reuse_second_only();

@@ -172,7 +172,6 @@ int main(void)
 {
     unsigned int i;
 
-    (void)tu_tcp_pair; /* shared helper not needed here */
     tu_startup();
     for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         check_row(&table[i]);

@@ -126,11 +126,7 @@ static void test_ttl(void)
 
 static int get_v6only(SOCKET s, int *len)
 {
-    int v = 0;
-    *len = sizeof(v);
-    if (getsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&v, len))
-        return -1;
-    return v;
+    return tu_get_int(s, IPPROTO_IPV6, IPV6_V6ONLY, 0, len);
 }
 
 static void test_v6only_default(void)
@@ -192,9 +188,7 @@ static void test_dual_stack(void)
     /* IPV6_V6ONLY off: an IPv4 client reaches the [::] listener, seen as ::ffff:127.0.0.1. */
     l = listen6(0, &port);
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(&a4, 0, sizeof(a4));
-    a4.sin_family = AF_INET;
-    a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a4 = tu_lo4(0);
     a4.sin_port = htons(port);
     r = connect(c, (struct sockaddr *)&a4, sizeof(a4));
     ok(r == 0, "v4 connect to dual-stack listener err %d", WSAGetLastError());
@@ -270,9 +264,7 @@ static void test_v6only_on_ipv4(void)
     ok(r == 0 && v == 1, "v4 get: r %d v %d", r, v);
 #endif
 
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a = tu_lo4(0);
     ok(bind(s, (struct sockaddr *)&a, sizeof(a)) == 0, "bind err %d", WSAGetLastError());
 
     v = 0;

@@ -2,19 +2,6 @@
  * out with WSAETIMEDOUT, non-blocking sockets ignoring them, and the options an accepted socket
  * inherits from its listener. */
 #include "testutil.h"
-#include <time.h>
-
-/* Milliseconds from an arbitrary origin, for measuring short intervals. */
-static unsigned long long now_ms(void)
-{
-#ifdef _WIN32
-    return GetTickCount();
-#else
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (unsigned long long)ts.tv_sec * 1000u + (unsigned long long)ts.tv_nsec / 1000000u;
-#endif
-}
 
 static DWORD get_timeo(SOCKET s, int name, int *len, int *ret)
 {
@@ -95,10 +82,10 @@ static void test_recv_timeout(void)
 
     /* Nothing queued: the call fails with WSAETIMEDOUT after about the timeout. */
     WSASetLastError(0xdeadbeef);
-    t0 = now_ms();
+    t0 = tu_now_ms();
     r = recv(s, buf, sizeof(buf), 0);
     e = WSAGetLastError();
-    dt = now_ms() - t0;
+    dt = tu_now_ms() - t0;
     ok(r == SOCKET_ERROR && e == WSAETIMEDOUT, "recv timeout: r %d err %d", r, e);
     ok(dt >= 200 && dt < 3000, "recv timeout took %llu ms", dt);
     closesocket(c);
@@ -110,16 +97,14 @@ static void test_recv_timeout(void)
         struct sockaddr_in a, from;
         int fromlen = sizeof(from);
 
-        memset(&a, 0, sizeof(a));
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a = tu_lo4(0);
         ok(bind(u, (struct sockaddr *)&a, sizeof(a)) == 0, "udp bind err %d", WSAGetLastError());
         ok(set_timeo(u, SO_RCVTIMEO, 250) == 0, "udp set err %d", WSAGetLastError());
         WSASetLastError(0xdeadbeef);
-        t0 = now_ms();
+        t0 = tu_now_ms();
         r = recvfrom(u, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen);
         e = WSAGetLastError();
-        dt = now_ms() - t0;
+        dt = tu_now_ms() - t0;
         ok(r == SOCKET_ERROR && e == WSAETIMEDOUT, "recvfrom timeout: r %d err %d", r, e);
         ok(dt >= 150 && dt < 3000, "recvfrom timeout took %llu ms", dt);
         closesocket(u);
@@ -141,10 +126,10 @@ static void test_nonblocking_ignores_timeout(void)
     ok(set_timeo(s, SO_RCVTIMEO, 2000) == 0, "set err %d", WSAGetLastError());
     ok(ioctlsocket(s, FIONBIO, &one) == 0, "FIONBIO err %d", WSAGetLastError());
     WSASetLastError(0xdeadbeef);
-    t0 = now_ms();
+    t0 = tu_now_ms();
     r = recv(s, buf, sizeof(buf), 0);
     e = WSAGetLastError();
-    dt = now_ms() - t0;
+    dt = tu_now_ms() - t0;
     ok(r == SOCKET_ERROR && e == WSAEWOULDBLOCK, "nonblocking recv: r %d err %d", r, e);
     ok(dt < 1000, "nonblocking recv waited %llu ms", dt);
     closesocket(c);
@@ -201,12 +186,7 @@ static void test_inherited(void)
     for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
         ok(setsockopt(l, opts[i].level, opts[i].name, (const char *)&opts[i].value, sizeof(int)) == 0,
            "listener %s err %d", opts[i].label, WSAGetLastError());
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0, "bind err %d", WSAGetLastError());
-    ok(getsockname(l, (struct sockaddr *)&a, &len) == 0, "getsockname err %d", WSAGetLastError());
-    ok(listen(l, 1) == 0, "listen err %d", WSAGetLastError());
+    tu_listen_loopback(l, &a);
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     ok(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0, "connect err %d", WSAGetLastError());
     s = accept(l, NULL, NULL);

@@ -34,9 +34,7 @@ static void test_not_initialised(const char *when)
     int len = sizeof(a), r;
     SOCKET s;
 
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a = tu_lo4(0);
 
     WSASetLastError(0xdead);
     s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);

@@ -89,18 +89,6 @@ static SOCKET create_tcp(void)
     return s;
 }
 
-static int recv_exact(SOCKET s, char *buf, int want)
-{
-    int got = 0, n;
-    while (got < want) {
-        n = recv(s, buf + got, want - got, 0);
-        if (n <= 0)
-            return got;
-        got += n;
-    }
-    return got;
-}
-
 static void set_timeouts(SOCKET s)
 {
     DWORD ms = 10000;
@@ -124,9 +112,7 @@ static int churn_round(struct churn *w, int round)
         closesocket(c);
         return 0;
     }
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a = tu_lo4(0);
     if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) ||
         getsockname(l, (struct sockaddr *)&a, &len)) {
         tok(0, "thread %d round %d: listener setup: error %d", w->id, round, WSAGetLastError());
@@ -161,7 +147,7 @@ static int churn_round(struct churn *w, int round)
     if (n != size) {
         tok(0, "thread %d round %d: send: got %d error %d", w->id, round, n, WSAGetLastError());
         good = 0;
-    } else if ((n = recv_exact(s, in, size)) != size || memcmp(in, out, size)) {
+    } else if ((n = tu_recv_all(s, in, size)) != size || memcmp(in, out, size)) {
         tok(0, "thread %d round %d: recv on the accepted socket: got %d bytes (want %d), %s",
             w->id, round, n, size, n == size ? "wrong bytes" : "short");
         good = 0;
@@ -169,7 +155,7 @@ static int churn_round(struct churn *w, int round)
         tok(0, "thread %d round %d: reply send on %#llx: got %d error %d", w->id, round,
             (unsigned long long)s, n, WSAGetLastError());
         good = 0;
-    } else if ((n = recv_exact(c, in, size)) != size || memcmp(in, back, size)) {
+    } else if ((n = tu_recv_all(c, in, size)) != size || memcmp(in, back, size)) {
         tok(0, "thread %d round %d: reply recv: got %d bytes (want %d)", w->id, round, n, size);
         good = 0;
     }
@@ -270,7 +256,7 @@ static void exchange_fresh(void)
     char buf[8];
     ok(tu_tcp_pair(&c, &s) == 0, "fresh tcp pair after the churn: error %d", WSAGetLastError());
     ok(send(c, "fresh", 5, 0) == 5, "fresh send: error %d", WSAGetLastError());
-    ok(recv_exact(s, buf, 5) == 5 && !memcmp(buf, "fresh", 5), "fresh recv");
+    ok(tu_recv_all(s, buf, 5) == 5 && !memcmp(buf, "fresh", 5), "fresh recv");
     ok(closesocket(c) == 0 && closesocket(s) == 0, "fresh closesocket: error %d", WSAGetLastError());
 }
 
@@ -363,7 +349,7 @@ static int step(struct bulk *b, struct stream *x, unsigned char *buf)
             return 0;
         }
     } else {
-        n = recv_exact(x->s, (char *)buf, size);
+        n = tu_recv_all(x->s, (char *)buf, size);
         if (n != size) {
             tok(0, "bulk thread %d: conn %d dir %d recv at %u: got %d of %d, error %d", b->id, x->conn,
                 x->dir, x->off, n, size, WSAGetLastError());

@@ -2,39 +2,12 @@
  * datagrams, a datagram larger than the buffer (WSAEMSGSIZE, buffer filled with its first bytes,
  * the rest dropped), fromlen handling, sending without a destination, the implicit bind of
  * sendto, connected UDP (filtering, re-connect, AF_UNSPEC disconnect), unbound receives. */
-#define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
-#include <time.h>
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
-static SOCKET udp4(struct sockaddr_in *bound)
-{
-    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    int len = sizeof(*bound);
-    memset(bound, 0, sizeof(*bound));
-    bound->sin_family = AF_INET;
-    bound->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(s != INVALID_SOCKET && !bind(s, (struct sockaddr *)bound, sizeof(*bound)) &&
-           !getsockname(s, (struct sockaddr *)bound, &len),
-       "udp socket: error %d", WSAGetLastError());
-    return s;
-}
 
 /* Wait (bounded) until a datagram is queued on s. */
 static void wait_datagram(SOCKET s)
 {
-    fd_set r;
-    struct timeval tv = {2, 0};
-    FD_ZERO(&r);
-    FD_SET(s, &r);
-    ok(select(0, &r, NULL, NULL, &tv) == 1, "no datagram arrived within 2 s");
+    ok(tu_wait_for(s, 'r', 2000) == 1, "no datagram arrived within 2 s");
 }
 
 static void test_round_trip(void)
@@ -44,8 +17,8 @@ static void test_round_trip(void)
     char buf[64];
     int n, len;
 
-    sa = udp4(&a);
-    sb = udp4(&b);
+    sa = tu_udp_socket(&a);
+    sb = tu_udp_socket(&b);
 
     WSASetLastError(0xdeadbeef);
     n = sendto(sa, "hello", 5, 0, (struct sockaddr *)&b, sizeof(b));
@@ -106,8 +79,8 @@ static void test_truncation(void)
     char buf[16];
     int n, len;
 
-    sa = udp4(&a);
-    sb = udp4(&b);
+    sa = tu_udp_socket(&a);
+    sb = tu_udp_socket(&b);
 
     ok(sendto(sa, "0123456789ABCDEF", 16, 0, (struct sockaddr *)&b, sizeof(b)) == 16, "sendto 16");
     ok(sendto(sa, "next", 4, 0, (struct sockaddr *)&b, sizeof(b)) == 4, "sendto next");
@@ -148,8 +121,8 @@ static void test_fromlen(void)
     char buf[16];
     int n, len;
 
-    sa = udp4(&a);
-    sb = udp4(&b);
+    sa = tu_udp_socket(&a);
+    sb = tu_udp_socket(&b);
 
     /* A fromlen too small for the address: the address buffer is not written. */
     ok(sendto(sa, "x", 1, 0, (struct sockaddr *)&b, sizeof(b)) == 1, "sendto");
@@ -192,7 +165,7 @@ static void test_destinations(void)
     SOCKET s, sb;
     int len;
 
-    sb = udp4(&b);
+    sb = tu_udp_socket(&b);
     s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
 
     /* Unbound and unconnected: no name yet. */
@@ -260,9 +233,9 @@ static void test_connected(void)
     char buf[16];
     int n, len;
 
-    sa = udp4(&a);
-    sb = udp4(&b);
-    sc = udp4(&c);
+    sa = tu_udp_socket(&a);
+    sb = tu_udp_socket(&b);
+    sc = tu_udp_socket(&c);
 
     ok(connect(sa, (struct sockaddr *)&b, sizeof(b)) == 0, "connect udp: error %d",
        WSAGetLastError());
@@ -361,7 +334,7 @@ static void test_ipv6(void)
 
     /* A fromlen that fits a sockaddr_in but not a sockaddr_in6. */
     ok(sendto(sa, "x", 1, 0, (struct sockaddr *)&b, sizeof(b)) == 1, "sendto");
-    sleep_ms(20);
+    tu_sleep_ms(20);
 #ifdef WS2_URING
     len = sizeof(struct sockaddr_in);
     WSASetLastError(0xdeadbeef);
@@ -374,7 +347,6 @@ static void test_ipv6(void)
 
 int main(void)
 {
-    SOCKET x, y;
     tu_startup();
     test_round_trip();
     test_truncation();
@@ -383,9 +355,7 @@ int main(void)
     test_connected();
     test_unbound_recv();
     test_ipv6();
-    ok(tu_tcp_pair(&x, &y) == 0, "tcp pair: error %d", WSAGetLastError());
-    closesocket(x);
-    closesocket(y);
+    tu_check_tcp_pair();
     WSACleanup();
     return test_done();
 }

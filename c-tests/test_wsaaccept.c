@@ -44,19 +44,6 @@ static int CALLBACK condition(LPWSABUF caller_id, LPWSABUF caller_data, LPQOS sq
     return rec.result;
 }
 
-static SOCKET listener(struct sockaddr_in *addr)
-{
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    int len = sizeof(*addr);
-    memset(addr, 0, sizeof(*addr));
-    addr->sin_family = AF_INET;
-    addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(!bind(l, (struct sockaddr *)addr, sizeof(*addr)) && !listen(l, 5) &&
-           !getsockname(l, (struct sockaddr *)addr, &len),
-       "listener: error %d", WSAGetLastError());
-    return l;
-}
-
 static SOCKET client(const struct sockaddr_in *to, struct sockaddr_in *local)
 {
     SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -82,7 +69,7 @@ static void test_plain(void)
     ok_wsa_fail(WSAAccept(a, NULL, NULL, NULL, 0), INVALID_SOCKET, WSAEINVAL);
     closesocket(a);
 
-    l = listener(&la);
+    l = tu_listener(&la);
 
     /* No condition function, no address. */
     c = client(&la, &ca);
@@ -121,7 +108,7 @@ static void test_condition_accept(void)
     SOCKET l, c, a;
     char b;
 
-    l = listener(&la);
+    l = tu_listener(&la);
     c = client(&la, &ca);
     memset(&rec, 0, sizeof(rec));
     rec.result = CF_ACCEPT;
@@ -157,7 +144,7 @@ static void test_condition_reject(void)
     char b;
     int r;
 
-    l = listener(&la);
+    l = tu_listener(&la);
     c = client(&la, &ca);
     memset(&rec, 0, sizeof(rec));
     rec.result = CF_REJECT;
@@ -191,7 +178,7 @@ static void test_condition_defer(void)
     SOCKET l, c, a;
     char b;
 
-    l = listener(&la);
+    l = tu_listener(&la);
     c = client(&la, &ca);
     memset(&rec, 0, sizeof(rec));
     rec.result = CF_DEFER;
@@ -224,7 +211,7 @@ static void test_condition_invalid(void)
     struct sockaddr_in la, ca;
     SOCKET l, c;
 
-    l = listener(&la);
+    l = tu_listener(&la);
     c = client(&la, &ca);
     memset(&rec, 0, sizeof(rec));
     rec.result = 42;
@@ -238,7 +225,7 @@ static void test_condition_invalid(void)
 static void test_nonblocking(void)
 {
     struct sockaddr_in la;
-    SOCKET l = listener(&la);
+    SOCKET l = tu_listener(&la);
     u_long one = 1;
 
     ok(ioctlsocket(l, FIONBIO, &one) == 0, "FIONBIO: error %d", WSAGetLastError());
@@ -252,7 +239,6 @@ static void test_nonblocking(void)
 
 int main(void)
 {
-    SOCKET a, b;
     tu_startup();
     test_plain();
     test_condition_accept();
@@ -260,9 +246,7 @@ int main(void)
     test_condition_defer();
     test_condition_invalid();
     test_nonblocking();
-    ok(tu_tcp_pair(&a, &b) == 0, "tcp pair: error %d", WSAGetLastError());
-    closesocket(a);
-    closesocket(b);
+    tu_check_tcp_pair();
     WSACleanup();
     return test_done();
 }

@@ -2,19 +2,6 @@
  * a listening socket, non-blocking mode, UDP default peers, and name validation. */
 #include "testutil.h"
 
-static SOCKET listener(struct sockaddr_in *a)
-{
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    int len = sizeof(*a);
-    memset(a, 0, sizeof(*a));
-    a->sin_family = AF_INET;
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(!bind(l, (struct sockaddr *)a, sizeof(*a)) && !listen(l, 5) &&
-           !getsockname(l, (struct sockaddr *)a, &len),
-       "listener: error %d", WSAGetLastError());
-    return l;
-}
-
 static void test_tcp(void)
 {
     struct sockaddr_in la, peer, closed;
@@ -22,7 +9,7 @@ static void test_tcp(void)
     char b[8];
     int r, len;
 
-    l = listener(&la);
+    l = tu_listener(&la);
 
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     WSASetLastError(0xdeadbeef);
@@ -81,17 +68,12 @@ static void test_tcp(void)
 
     /* Non-blocking: WSAEWOULDBLOCK, then connected. */
     {
-        u_long one = 1;
-        fd_set w;
-        struct timeval tv = {2, 0};
         c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-        ioctlsocket(c, FIONBIO, &one);
+        tu_set_nonblocking(c, 1);
         WSASetLastError(0xdeadbeef);
         ok_wsa_fail(WSAConnect(c, (struct sockaddr *)&la, sizeof(la), NULL, NULL, NULL, NULL),
                     SOCKET_ERROR, WSAEWOULDBLOCK);
-        FD_ZERO(&w);
-        FD_SET(c, &w);
-        ok(select(0, NULL, &w, NULL, &tv) == 1, "non-blocking WSAConnect did not complete");
+        ok(tu_wait_for(c, 'w', 2000) == 1, "non-blocking WSAConnect did not complete");
         WSASetLastError(0xdeadbeef);
         ok_wsa_fail(WSAConnect(c, (struct sockaddr *)&la, sizeof(la), NULL, NULL, NULL, NULL),
                     SOCKET_ERROR, WSAEISCONN);
@@ -107,16 +89,8 @@ static void test_tcp6(void)
 {
     struct sockaddr_in6 la;
     SOCKET l, c, a;
-    int len;
 
-    memset(&la, 0, sizeof(la));
-    la.sin6_family = AF_INET6;
-    la.sin6_addr.s6_addr[15] = 1;
-    l = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
-    len = sizeof(la);
-    ok(!bind(l, (struct sockaddr *)&la, sizeof(la)) && !listen(l, 1) &&
-           !getsockname(l, (struct sockaddr *)&la, &len),
-       "AF_INET6 listener: error %d", WSAGetLastError());
+    l = tu_listener6(&la);
     c = WSASocketW(AF_INET6, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
     ok(WSAConnect(c, (struct sockaddr *)&la, sizeof(la), NULL, NULL, NULL, NULL) == 0,
        "WSAConnect [::1]: error %d", WSAGetLastError());
@@ -134,13 +108,7 @@ static void test_udp(void)
     char buf[8];
     int len, n;
 
-    sb = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    memset(&b, 0, sizeof(b));
-    b.sin_family = AF_INET;
-    b.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof(b);
-    ok(!bind(sb, (struct sockaddr *)&b, sizeof(b)) && !getsockname(sb, (struct sockaddr *)&b, &len),
-       "udp bind: error %d", WSAGetLastError());
+    sb = tu_udp_socket(&b);
 
     sa = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     ok(WSAConnect(sa, (struct sockaddr *)&b, sizeof(b), NULL, NULL, NULL, NULL) == 0,
@@ -160,14 +128,11 @@ static void test_udp(void)
 
 int main(void)
 {
-    SOCKET a, b;
     tu_startup();
     test_tcp();
     test_tcp6();
     test_udp();
-    ok(tu_tcp_pair(&a, &b) == 0, "tcp pair: error %d", WSAGetLastError());
-    closesocket(a);
-    closesocket(b);
+    tu_check_tcp_pair();
     WSACleanup();
     return test_done();
 }

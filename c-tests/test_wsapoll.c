@@ -5,20 +5,8 @@
 #include "testutil.h"
 #include <pthread.h>
 #include <stddef.h>
-#include <time.h>
 
 #define ALL (POLLRDNORM | POLLRDBAND | POLLWRNORM)
-
-static unsigned long long now_ms(void)
-{
-#ifdef _WIN32
-    return GetTickCount();
-#else
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (unsigned long long)ts.tv_sec * 1000u + (unsigned long long)ts.tv_nsec / 1000000u;
-#endif
-}
 
 /* Poll one socket for `mask` (1 s timeout); checks the result count against revents and that
  * revents is `expect`. */
@@ -57,19 +45,6 @@ static void test_values(void)
     ok(sizeof(((WSAPOLLFD *)0)->events) == 2, "events size");
 }
 
-static SOCKET listener(struct sockaddr_in *a)
-{
-    int len = sizeof(*a);
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(a, 0, sizeof(*a));
-    a->sin_family = AF_INET;
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(bind(l, (struct sockaddr *)a, sizeof(*a)) == 0, "bind err %d", WSAGetLastError());
-    ok(getsockname(l, (struct sockaddr *)a, &len) == 0, "getsockname err %d", WSAGetLastError());
-    ok(listen(l, 5) == 0, "listen err %d", WSAGetLastError());
-    return l;
-}
-
 static void test_stream(void)
 {
     struct sockaddr_in addr;
@@ -79,7 +54,7 @@ static void test_stream(void)
     char buf[16];
     int r, v;
 
-    l = listener(&addr);
+    l = tu_listener(&addr);
 
     /* Idle listener: 0, revents cleared. */
     fds[0].fd = l;
@@ -189,13 +164,7 @@ static void test_stream(void)
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     ok(connect(c, (struct sockaddr *)&addr, sizeof(addr)) == 0, "connect err %d", WSAGetLastError());
     s = accept(l, NULL, NULL);
-    {
-        struct linger lg;
-        lg.l_onoff = 1;
-        lg.l_linger = 0;
-        ok(setsockopt(c, SOL_SOCKET, SO_LINGER, (char *)&lg, sizeof(lg)) == 0, "linger err %d", WSAGetLastError());
-    }
-    closesocket(c);
+    tu_reset_close(c);
     check_poll(s, ALL, POLLERR | POLLHUP | POLLWRNORM);
     check_poll(s, 0, POLLERR | POLLHUP);
     WSASetLastError(0xdeadbeef);
@@ -208,7 +177,7 @@ static void test_stream(void)
 static void test_shutdown(void)
 {
     struct sockaddr_in addr;
-    SOCKET l = listener(&addr), c, s;
+    SOCKET l = tu_listener(&addr), c, s;
 
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     ok(connect(c, (struct sockaddr *)&addr, sizeof(addr)) == 0, "connect err %d", WSAGetLastError());
@@ -236,13 +205,7 @@ static void test_refused(void)
     SOCKET c;
     int len = sizeof(a), r, e;
 
-    c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(c, (struct sockaddr *)&a, sizeof(a));
-    getsockname(c, (struct sockaddr *)&a, &len);
-    closesocket(c);
+    a = tu_lo4(tu_unused_port(SOCK_STREAM, NULL));
 
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     ioctlsocket(c, FIONBIO, &one);
@@ -278,9 +241,7 @@ static void test_udp(void)
 
     check_poll(c, ALL, POLLWRNORM);
     check_poll(s, ALL, POLLWRNORM);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a = tu_lo4(0);
     ok(bind(c, (struct sockaddr *)&a, sizeof(a)) == 0, "bind err %d", WSAGetLastError());
     ok(getsockname(c, (struct sockaddr *)&a, &len) == 0, "getsockname err %d", WSAGetLastError());
     check_poll(c, ALL, POLLWRNORM);
@@ -308,26 +269,26 @@ static void test_timeouts(void)
 
     /* 0: immediate. */
     p.revents = (short)0xdead;
-    t0 = now_ms();
+    t0 = tu_now_ms();
     r = WSAPoll(&p, 1, 0);
-    dt = now_ms() - t0;
+    dt = tu_now_ms() - t0;
     ok(r == 0 && p.revents == 0, "timeout 0: r %d revents %#x", r, (unsigned short)p.revents);
     ok(dt < 100, "timeout 0 took %llu ms", dt);
 
     /* 150 ms. */
     p.revents = (short)0xdead;
-    t0 = now_ms();
+    t0 = tu_now_ms();
     r = WSAPoll(&p, 1, 150);
-    dt = now_ms() - t0;
+    dt = tu_now_ms() - t0;
     ok(r == 0 && p.revents == 0, "timeout 150: r %d revents %#x", r, (unsigned short)p.revents);
     ok(dt >= 120 && dt < 1500, "150 ms timeout took %llu ms", dt);
 
     /* Infinite wait on a ready socket returns at once. */
     p.events = POLLWRNORM;
     p.revents = (short)0xdead;
-    t0 = now_ms();
+    t0 = tu_now_ms();
     r = WSAPoll(&p, 1, -1);
-    dt = now_ms() - t0;
+    dt = tu_now_ms() - t0;
     ok(r == 1 && p.revents == POLLWRNORM, "infinite, ready: r %d revents %#x", r, (unsigned short)p.revents);
     ok(dt < 1000, "ready socket waited %llu ms", dt);
     closesocket(c);
@@ -339,22 +300,7 @@ struct closer { SOCKET s; };
 static void *close_later(void *arg)
 {
     struct closer *c = arg;
-    WSAPOLLFD p;
-    p.fd = INVALID_SOCKET;
-    p.events = 0;
-    /* Sleep for 300 ms. */
-    {
-        SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-        struct sockaddr_in a;
-        memset(&a, 0, sizeof(a));
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        bind(u, (struct sockaddr *)&a, sizeof(a));
-        p.fd = u;
-        p.events = POLLRDNORM;
-        WSAPoll(&p, 1, 300);
-        closesocket(u);
-    }
+    tu_sleep_ms(300);
     closesocket(c->s);
     return NULL;
 }

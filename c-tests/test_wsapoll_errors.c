@@ -6,19 +6,6 @@
 #define ALL (POLLRDNORM | POLLRDBAND | POLLWRNORM)
 #define BOGUS ((SOCKET)0xabacab)
 
-static SOCKET listener(struct sockaddr_in *a)
-{
-    int len = sizeof(*a);
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(a, 0, sizeof(*a));
-    a->sin_family = AF_INET;
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok(bind(l, (struct sockaddr *)a, sizeof(*a)) == 0, "bind err %d", WSAGetLastError());
-    ok(getsockname(l, (struct sockaddr *)a, &len) == 0, "getsockname err %d", WSAGetLastError());
-    ok(listen(l, 5) == 0, "listen err %d", WSAGetLastError());
-    return l;
-}
-
 static void test_null_array(void)
 {
     /* No entries: WSAEINVAL. A NULL array with entries: WSAEFAULT. */
@@ -35,7 +22,7 @@ static void test_null_array(void)
 static void test_invalid_entries(void)
 {
     struct sockaddr_in addr;
-    SOCKET l = listener(&addr), closed;
+    SOCKET l = tu_listener(&addr), closed;
     WSAPOLLFD fds[3];
     int r;
 
@@ -151,7 +138,7 @@ static void test_invalid_flags(void)
     static const short bad[] = {POLLERR, POLLHUP, POLLNVAL, 0x8, POLLWRBAND, 0x40, 0x80, POLLPRI,
                                 0x800, 0x1000, 0x2000, 0x4000, (short)0x8000};
     struct sockaddr_in addr;
-    SOCKET l = listener(&addr), c, s;
+    SOCKET l = tu_listener(&addr), c, s;
     WSAPOLLFD p;
     unsigned int i;
     int r;
@@ -212,7 +199,6 @@ static void test_invalid_flags(void)
 
 int main(void)
 {
-    (void)tu_tcp_pair; /* shared helper not needed here */
     tu_startup();
     test_null_array();
     test_invalid_entries();

@@ -4,6 +4,16 @@
 #ifndef WS2_TESTUTIL_H
 #define WS2_TESTUTIL_H
 
+/* tu_now_ms and tu_sleep_ms use POSIX clock_gettime and nanosleep on our side, which a C11 build
+ * declares only when asked before the first system header: every test includes this header
+ * first (the #error below catches one that does not). mingw uses GetTickCount and Sleep. */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#if defined(_FEATURES_H)
+#error "include testutil.h before any system header"
+#endif
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
@@ -11,6 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <time.h>
+#endif
 
 static int tu_checks;
 static int tu_failures;
@@ -56,6 +69,234 @@ static inline void tu_startup(void)
     }
 }
 
+/* 127.0.0.1 with a port in network byte order (as getsockname gives it). */
+static inline struct sockaddr_in tu_lo4(u_short port_net)
+{
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = port_net;
+    return a;
+}
+
+/* An IPv4 address from an address and a port both in host byte order. */
+static inline struct sockaddr_in tu_addr4(u_long addr_host, u_short port_host)
+{
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(addr_host);
+    a.sin_port = htons(port_host);
+    return a;
+}
+
+/* An IPv6 address from 16 address bytes and a port in network byte order. */
+static inline struct sockaddr_in6 tu_addr6(const unsigned char *bytes16, u_short port_net)
+{
+    struct sockaddr_in6 a;
+    memset(&a, 0, sizeof(a));
+    a.sin6_family = AF_INET6;
+    memcpy(a.sin6_addr.s6_addr, bytes16, 16);
+    a.sin6_port = port_net;
+    return a;
+}
+
+/* Eight host-order 16-bit words of an IPv6 address as its 16 bytes. */
+static inline void tu_words_to_bytes(unsigned char *b, const unsigned short *w)
+{
+    int k;
+    for (k = 0; k < 8; k++) {
+        b[2 * k] = (unsigned char)(w[k] >> 8);
+        b[2 * k + 1] = (unsigned char)w[k];
+    }
+}
+
+/* 1 if 16 IPv6 address bytes are the eight host-order words `w`. */
+static inline int tu_words_match(const unsigned char *b, const unsigned short *w)
+{
+    int k;
+    for (k = 0; k < 8; k++)
+        if ((unsigned short)((b[2 * k] << 8) | b[2 * k + 1]) != w[k])
+            return 0;
+    return 1;
+}
+
+/* Copy an ASCII string into a WCHAR buffer, terminator included. */
+static inline void tu_widen(WCHAR *dst, const char *src)
+{
+    while ((*dst++ = (WCHAR)(unsigned char)*src++))
+        ;
+}
+
+/* 1 if a WCHAR string equals an ASCII string. */
+static inline int tu_wide_eq(const WCHAR *w, const char *s)
+{
+    while (*s)
+        if (*w++ != (WCHAR)(unsigned char)*s++)
+            return 0;
+    return *w == 0;
+}
+
+/* Milliseconds on a clock that only moves forward, for measuring intervals. */
+static inline unsigned long long tu_now_ms(void)
+{
+#ifdef _WIN32
+    return GetTickCount();
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000u + (unsigned long long)ts.tv_nsec / 1000000u;
+#endif
+}
+
+/* Sleep for `ms` milliseconds. */
+static inline void tu_sleep_ms(int ms)
+{
+#ifdef _WIN32
+    Sleep((DWORD)ms);
+#else
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+#endif
+}
+
+/* select() on one socket for `what` ('r' read, 'w' write, 'e' except), waiting up to `ms`;
+ * returns select's result. */
+static inline int tu_wait_for(SOCKET s, char what, int ms)
+{
+    fd_set set;
+    struct timeval tv;
+    FD_ZERO(&set);
+    FD_SET(s, &set);
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    return select(0, what == 'r' ? &set : NULL, what == 'w' ? &set : NULL, what == 'e' ? &set : NULL,
+                  &tv);
+}
+
+/* Turn non-blocking mode on or off (ioctlsocket FIONBIO); returns ioctlsocket's result. */
+static inline int tu_set_nonblocking(SOCKET s, u_long on)
+{
+    return ioctlsocket(s, FIONBIO, &on);
+}
+
+/* getsockopt into an int pre-filled with `fill`: the value, or -1 when the call fails; *len gets
+ * the returned option length. */
+static inline int tu_get_int(SOCKET s, int level, int name, int fill, int *len)
+{
+    int v = fill;
+    *len = sizeof(v);
+    if (getsockopt(s, level, name, (char *)&v, len))
+        return -1;
+    return v;
+}
+
+/* The socket's pending error (SO_ERROR), or -1 when getsockopt fails. */
+static inline int tu_so_error(SOCKET s)
+{
+    int len;
+    return tu_get_int(s, SOL_SOCKET, SO_ERROR, (int)0xdeadbeef, &len);
+}
+
+/* Receive exactly n bytes (blocking): the count received, fewer at end of stream or on an
+ * error, or recv's own result (0 or SOCKET_ERROR) when nothing came. */
+static inline int tu_recv_all(SOCKET s, char *buf, int n)
+{
+    int got = 0;
+    while (got < n) {
+        int r = recv(s, buf + got, n - got, 0);
+        if (r <= 0)
+            return got ? got : r;
+        got += r;
+    }
+    return got;
+}
+
+/* A port nothing listens on, in network byte order: a loopback socket of `type` is bound to get
+ * one, then kept open in *keep (the port stays taken by that type) or closed when keep is NULL. */
+static inline u_short tu_unused_port(int type, SOCKET *keep)
+{
+    struct sockaddr_in a = tu_lo4(0);
+    int len = sizeof(a);
+    SOCKET s = socket(AF_INET, type, 0);
+    bind(s, (struct sockaddr *)&a, sizeof(a));
+    getsockname(s, (struct sockaddr *)&a, &len);
+    if (keep)
+        *keep = s;
+    else
+        closesocket(s);
+    return a.sin_port;
+}
+
+/* tu_listen_loopback(l, &addr): bind the TCP socket l to 127.0.0.1 at an ephemeral port and
+ * listen (backlog 5); addr gets its address. Each step is checked at the caller's line; gives l. */
+#define tu_listen_loopback(l, addr) tu_listen_loopback_at(__FILE__, __LINE__, l, addr)
+static inline SOCKET tu_listen_loopback_at(const char *file, int line, SOCKET l, struct sockaddr_in *a)
+{
+    int len = sizeof(*a);
+    *a = tu_lo4(0);
+    tu_ok(l != INVALID_SOCKET, file, line, "listener: socket error %d", WSAGetLastError());
+    tu_ok(bind(l, (struct sockaddr *)a, sizeof(*a)) == 0, file, line, "listener: bind error %d",
+          WSAGetLastError());
+    tu_ok(listen(l, 5) == 0, file, line, "listener: listen error %d", WSAGetLastError());
+    tu_ok(getsockname(l, (struct sockaddr *)a, &len) == 0, file, line, "listener: getsockname error %d",
+          WSAGetLastError());
+    return l;
+}
+
+/* tu_listener(&addr): a new TCP socket listening on 127.0.0.1, as tu_listen_loopback. */
+#define tu_listener(addr) tu_listen_loopback(socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), addr)
+
+/* tu_listener6(&addr): a new TCP socket listening on [::1] at an ephemeral port, as tu_listener. */
+#define tu_listener6(addr) tu_listener6_at(__FILE__, __LINE__, addr)
+static inline SOCKET tu_listener6_at(const char *file, int line, struct sockaddr_in6 *a)
+{
+    SOCKET l = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+    int len = sizeof(*a);
+    memset(a, 0, sizeof(*a));
+    a->sin6_family = AF_INET6;
+    a->sin6_addr.s6_addr[15] = 1;
+    tu_ok(l != INVALID_SOCKET, file, line, "AF_INET6 listener: socket error %d", WSAGetLastError());
+    tu_ok(bind(l, (struct sockaddr *)a, sizeof(*a)) == 0, file, line, "AF_INET6 listener: bind error %d",
+          WSAGetLastError());
+    tu_ok(listen(l, 5) == 0, file, line, "AF_INET6 listener: listen error %d", WSAGetLastError());
+    tu_ok(getsockname(l, (struct sockaddr *)a, &len) == 0, file, line,
+          "AF_INET6 listener: getsockname error %d", WSAGetLastError());
+    return l;
+}
+
+/* tu_udp_socket(&addr): a new UDP socket bound to 127.0.0.1 at an ephemeral port; addr gets its
+ * address. Each step is checked at the caller's line. */
+#define tu_udp_socket(addr) tu_udp_socket_at(__FILE__, __LINE__, addr)
+static inline SOCKET tu_udp_socket_at(const char *file, int line, struct sockaddr_in *a)
+{
+    SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    int len = sizeof(*a);
+    *a = tu_lo4(0);
+    tu_ok(u != INVALID_SOCKET, file, line, "udp socket: error %d", WSAGetLastError());
+    tu_ok(bind(u, (struct sockaddr *)a, sizeof(*a)) == 0, file, line, "udp socket: bind error %d",
+          WSAGetLastError());
+    tu_ok(getsockname(u, (struct sockaddr *)a, &len) == 0, file, line, "udp socket: getsockname error %d",
+          WSAGetLastError());
+    return u;
+}
+
+/* tu_reset_close(s): close s abortively (SO_LINGER on, timeout 0) so that its peer sees a reset;
+ * setting the option is checked at the caller's line. */
+#define tu_reset_close(s) tu_reset_close_at(__FILE__, __LINE__, s)
+static inline void tu_reset_close_at(const char *file, int line, SOCKET s)
+{
+    struct linger lg;
+    lg.l_onoff = 1;
+    lg.l_linger = 0;
+    tu_ok(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&lg, sizeof(lg)) == 0, file, line,
+          "SO_LINGER {1,0}: error %d", WSAGetLastError());
+    closesocket(s);
+}
+
 /* A connected TCP pair over 127.0.0.1 (blocking sockets). Returns 0 on success. */
 static inline int tu_tcp_pair(SOCKET *client, SOCKET *server)
 {
@@ -65,9 +306,7 @@ static inline int tu_tcp_pair(SOCKET *client, SOCKET *server)
     *client = *server = INVALID_SOCKET;
     if (l == INVALID_SOCKET)
         return -1;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a = tu_lo4(0);
     if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) ||
         getsockname(l, (struct sockaddr *)&a, &len)) {
         closesocket(l);
@@ -81,6 +320,17 @@ static inline int tu_tcp_pair(SOCKET *client, SOCKET *server)
     *server = accept(l, NULL, NULL);
     closesocket(l);
     return *server == INVALID_SOCKET ? -1 : 0;
+}
+
+/* tu_check_tcp_pair(): check, at the caller's line, that a loopback TCP pair can still be made
+ * (a test's last check that the stack works after all it did); the pair is closed again. */
+#define tu_check_tcp_pair() tu_check_tcp_pair_at(__FILE__, __LINE__)
+static inline void tu_check_tcp_pair_at(const char *file, int line)
+{
+    SOCKET c, s;
+    tu_ok(tu_tcp_pair(&c, &s) == 0, file, line, "tcp pair: error %d", WSAGetLastError());
+    closesocket(c);
+    closesocket(s);
 }
 
 /* Print the summary line and give main()'s return value. */

@@ -175,6 +175,9 @@ if [ ! -f "$WINEPREFIX_DIR/.ws2-prefix-ready" ]; then
         >"$BUILD/wine/wineboot.log" 2>&1 || die "wineboot -i (see $BUILD/wine/wineboot.log)"
     touch "$WINEPREFIX_DIR/.ws2-prefix-ready"
 fi
+# Start Wine's background services now, with their output detached: otherwise the first test
+# starts them and they hold ctest's output pipe open until that test times out.
+(cd "$WINEPREFIX_DIR" && WINEPREFIX="$WINEPREFIX_DIR" "$WINE" cmd /c exit) </dev/null >/dev/null 2>&1 || true
 run_suite "wine ctest" "$BUILD/wine" -DWS2_WINE=ON \
     -DCMAKE_TOOLCHAIN_FILE="$REPO/cmake/mingw-w64.cmake" \
     -DWS2_WINE_LAUNCHER="$WINE" -DWS2_WINEPREFIX="$WINEPREFIX_DIR"
