@@ -267,6 +267,18 @@ unsafe fn string_to_address(s: &[u8], family: i32, addr: *mut u8, lenp: *mut i32
     Ok(0)
 }
 
+/// Argument order of `WSAStringToAddressA/W`: the output pointers first (`WSAEFAULT`), then
+/// the string (`WSAEINVAL`).
+fn string_args(text_is_null: bool, addr: *mut u8, lenp: *mut i32) -> WsResult<()> {
+    if addr.is_null() || lenp.is_null() {
+        return Err(WsaError::WSAEFAULT);
+    }
+    if text_is_null {
+        return Err(WsaError::WSAEINVAL);
+    }
+    Ok(())
+}
+
 /// `INT WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,
 /// LPWSAPROTOCOL_INFOA lpProtocolInfo, LPSOCKADDR lpAddress, LPINT lpAddressLength)`
 ///
@@ -281,12 +293,7 @@ pub unsafe extern "C" fn WSAStringToAddressA(
     lenp: *mut i32,
 ) -> i32 {
     ffi::ws(-1, || {
-        if addr.is_null() || lenp.is_null() {
-            return Err(WsaError::WSAEFAULT);
-        }
-        if s.is_null() {
-            return Err(WsaError::WSAEINVAL);
-        }
+        string_args(s.is_null(), addr, lenp)?;
         // SAFETY: non-NULL and NUL-terminated by the caller's contract.
         let text = unsafe { ffi::cstr(s) }?;
         // SAFETY: pointers checked above, sizes by the caller's contract.
@@ -308,12 +315,7 @@ pub unsafe extern "C" fn WSAStringToAddressW(
     lenp: *mut i32,
 ) -> i32 {
     ffi::ws(-1, || {
-        if addr.is_null() || lenp.is_null() {
-            return Err(WsaError::WSAEFAULT);
-        }
-        if s.is_null() {
-            return Err(WsaError::WSAEINVAL);
-        }
+        string_args(s.is_null(), addr, lenp)?;
         // SAFETY: non-NULL and NUL-terminated by the caller's contract.
         let text = unsafe { narrow(s) }?;
         // SAFETY: pointers checked above, sizes by the caller's contract.
