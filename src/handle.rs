@@ -26,6 +26,7 @@ const GEN_MASK: u32 = (1 << GEN_BITS) - 1;
 #[derive(Clone)]
 pub enum Object {
     Socket(Arc<Socket>),
+    Event(Arc<crate::wait::event::Event>),
 }
 
 #[derive(Default)]
@@ -52,7 +53,9 @@ fn encode(index: usize, gen: u32) -> usize {
 }
 
 fn decode(h: usize) -> Option<(usize, u32)> {
-    if h & 3 != 0 || h >> (2 + INDEX_BITS + GEN_BITS) != 0 {
+    // The low two bits of a handle are tag bits Windows ignores.
+    let h = h & !3;
+    if h >> (2 + INDEX_BITS + GEN_BITS) != 0 {
         return None;
     }
     let v = h >> 2;

@@ -9,10 +9,13 @@
 #![allow(clippy::missing_safety_doc)]
 
 pub mod abi;
+pub mod engine;
 pub mod error;
 pub mod ffi;
 pub mod handle;
 pub mod resolve;
 pub mod socket;
 pub mod startup;
+pub mod status;
+pub mod wait;
 pub mod win32;

@@ -79,6 +79,8 @@ pub unsafe extern "C" fn WSAStartup(requested: u16, data: *mut WSADATA) -> i32 {
             return Err(WsaError::WSAEFAULT);
         }
         let _g = LOCK.lock();
+        // Overlapped I/O runs on io_uring: without it Winsock is not ready.
+        crate::engine::start()?;
         REFS.fetch_add(1, Ordering::AcqRel);
         Ok(())
     })

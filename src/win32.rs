@@ -16,6 +16,7 @@ pub extern "C" fn CloseHandle(h: usize) -> i32 {
                 e
             }
         }),
+        Some(Object::Event(_)) => crate::wait::event::close(h).map(|_| 1),
         None => Err(WsaError::ERROR_INVALID_HANDLE),
     })
 }

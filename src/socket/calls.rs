@@ -194,7 +194,7 @@ pub extern "C" fn closesocket(s: SOCKET) -> i32 {
 ///
 /// # Safety
 /// `name` must be NULL or valid for `len` bytes.
-unsafe fn addr_for(sock: &Socket, name: *const u8, len: i32) -> WsResult<SockAddr> {
+pub(super) unsafe fn addr_for(sock: &Socket, name: *const u8, len: i32) -> WsResult<SockAddr> {
     // SAFETY: forwarded contract.
     let a = unsafe { sockaddr::from_win(name, len) }?;
     if a.win_family() != sock.family {
@@ -529,7 +529,7 @@ fn addr_room(sock: &Socket) -> usize {
 ///
 /// # Safety
 /// `lenp` must be NULL or readable.
-unsafe fn check_addr_out(sock: &Socket, addr: *mut u8, lenp: *mut i32) -> WsResult<()> {
+pub(super) unsafe fn check_addr_out(sock: &Socket, addr: *mut u8, lenp: *mut i32) -> WsResult<()> {
     // An address buffer without a length is ignored, as Windows does.
     if addr.is_null() || lenp.is_null() {
         return Ok(());
@@ -734,12 +734,14 @@ fn reject(fd: RawFd) {
 }
 
 /// Windows receive flags -> Linux.
-fn recv_flags(sock: &Socket, flags: i32) -> WsResult<i32> {
+fn recv_flags(sock: &Socket, flags: i32, overlapped: bool) -> WsResult<i32> {
     if flags & !(MSG_OOB | MSG_PEEK | MSG_WAITALL | MSG_PUSH_IMMEDIATE) != 0 {
         return Err(WsaError::WSAEOPNOTSUPP);
     }
-    let waitall_refused =
-        !sock.is_stream() || flags & (MSG_PEEK | MSG_OOB) != 0 || sock.st.lock().nonblocking;
+    // An overlapped receive never blocks, so the socket's mode does not matter to it.
+    let waitall_refused = !sock.is_stream()
+        || flags & (MSG_PEEK | MSG_OOB) != 0
+        || (!overlapped && sock.st.lock().nonblocking);
     if flags & MSG_WAITALL != 0 && waitall_refused {
         return Err(WsaError::WSAEOPNOTSUPP);
     }
@@ -785,22 +787,11 @@ pub struct Received {
 /// Receive into `bufs` with Windows semantics (blocking per the socket's mode, timeouts,
 /// `MSG_WAITALL`, shutdown and connection checks).
 pub fn recv(sock: &Arc<Socket>, bufs: &mut [libc::iovec], flags: i32) -> WsResult<Received> {
-    let lflags = recv_flags(sock, flags)?;
+    let lflags = recv_check(sock, flags, false)?;
     let (nonblocking, deadline) = {
         let st = sock.st.lock();
-        if st.shut_rd {
-            return Err(WsaError::WSAESHUTDOWN);
-        }
         (st.nonblocking, Socket::deadline(st.rcvtimeo))
     };
-    if sock.is_stream() {
-        refresh_connect(sock);
-        if sock.st.lock().conn != Conn::Connected {
-            return Err(WsaError::WSAENOTCONN);
-        }
-    } else if !is_bound(sock) {
-        return Err(WsaError::WSAEINVAL);
-    }
     let total: usize = bufs.iter().map(|b| b.iov_len).sum();
     let waitall = flags & MSG_WAITALL != 0;
     let mut got = 0usize;
@@ -840,6 +831,61 @@ pub fn recv(sock: &Arc<Socket>, bufs: &mut [libc::iovec], flags: i32) -> WsResul
     }
 }
 
+/// The checks a receive passes before any data moves (flags, shutdown, connection, bound
+/// datagram socket). Returns the Linux flags.
+pub fn recv_check(sock: &Socket, flags: i32, overlapped: bool) -> WsResult<i32> {
+    let lflags = recv_flags(sock, flags, overlapped)?;
+    if sock.st.lock().shut_rd {
+        return Err(WsaError::WSAESHUTDOWN);
+    }
+    if sock.is_stream() {
+        refresh_connect(sock);
+        if sock.st.lock().conn != Conn::Connected {
+            return Err(WsaError::WSAENOTCONN);
+        }
+    } else if !is_bound(sock) {
+        return Err(WsaError::WSAEINVAL);
+    }
+    Ok(lflags)
+}
+
+/// Where a send goes once it passed its checks.
+pub enum SendPlan {
+    /// Send with these Linux flags, to this datagram destination if any.
+    Go(i32, Option<SockAddr>),
+    /// A datagram to port 0: Windows accepts it and delivers it nowhere.
+    Discard,
+}
+
+/// The checks a send passes before any data moves (flags, shutdown, connection,
+/// destination). Datagram sockets are bound implicitly, as by a real send.
+pub fn send_check(sock: &Socket, flags: i32, to: Option<&SockAddr>) -> WsResult<SendPlan> {
+    let lflags = send_flags(sock, flags)?;
+    if sock.st.lock().shut_wr {
+        return Err(WsaError::WSAESHUTDOWN);
+    }
+    if sock.is_stream() {
+        refresh_connect(sock);
+        if sock.st.lock().conn != Conn::Connected {
+            return Err(WsaError::WSAENOTCONN);
+        }
+        return Ok(SendPlan::Go(lflags, None));
+    }
+    match to {
+        Some(a) if is_unspecified(a) => Err(WsaError::WSAEADDRNOTAVAIL),
+        Some(a) if a.port() == 0 => {
+            // Windows sends to port 0 and the datagram is never delivered; Linux refuses
+            // the send. The socket is bound as by a real send, and the datagram dropped.
+            if !is_bound(sock) {
+                implicit_bind(sock)?;
+            }
+            Ok(SendPlan::Discard)
+        }
+        None if sock.st.lock().conn != Conn::Connected => Err(WsaError::WSAENOTCONN),
+        _ => Ok(SendPlan::Go(lflags, to.cloned())),
+    }
+}
+
 /// Bind to the wildcard address and an ephemeral port, as a first send does.
 fn implicit_bind(sock: &Socket) -> WsResult<()> {
     let any: std::net::SocketAddr = if sock.family == abi::AF_INET6 {
@@ -874,9 +920,7 @@ fn recv_once(
     }
     match errno() {
         libc::EAGAIN | libc::EINTR => Ok((None, false)),
-        libc::EINVAL if lflags & libc::MSG_OOB != 0 => Err(WsaError::WSAEINVAL),
-        libc::ECONNREFUSED if !sock.is_stream() => Err(WsaError::WSAECONNRESET),
-        e => Err(crate::error::from_errno(e)),
+        e => Err(super::io_error(sock, false, lflags, e)),
     }
 }
 
@@ -888,37 +932,16 @@ pub fn send(
     flags: i32,
     to: Option<&SockAddr>,
 ) -> WsResult<usize> {
-    let lflags = send_flags(sock, flags)?;
+    let total: usize = bufs.iter().map(|b| b.iov_len).sum();
+    let (lflags, to) = match send_check(sock, flags, to)? {
+        SendPlan::Go(l, to) => (l, to),
+        SendPlan::Discard => return Ok(total),
+    };
+    let to = to.as_ref();
     let (nonblocking, deadline) = {
         let st = sock.st.lock();
-        if st.shut_wr {
-            return Err(WsaError::WSAESHUTDOWN);
-        }
         (st.nonblocking, Socket::deadline(st.sndtimeo))
     };
-    let to = if sock.is_stream() {
-        refresh_connect(sock);
-        if sock.st.lock().conn != Conn::Connected {
-            return Err(WsaError::WSAENOTCONN);
-        }
-        None
-    } else {
-        match to {
-            Some(a) if is_unspecified(a) => return Err(WsaError::WSAEADDRNOTAVAIL),
-            Some(a) if a.port() == 0 => {
-                // Windows sends to port 0 and the datagram is never delivered; Linux refuses
-                // the send. The socket is bound as by a real send, and the datagram dropped.
-                if !is_bound(sock) {
-                    implicit_bind(sock)?;
-                }
-                return Ok(bufs.iter().map(|b| b.iov_len).sum());
-            }
-            None if sock.st.lock().conn != Conn::Connected => return Err(WsaError::WSAENOTCONN),
-            _ => {}
-        }
-        to
-    };
-    let total: usize = bufs.iter().map(|b| b.iov_len).sum();
     if nonblocking && sock.is_stream() && total > 0 {
         make_room(sock, total)?;
     }
@@ -999,13 +1022,7 @@ fn send_once(
     }
     match errno() {
         libc::EAGAIN | libc::EINTR => Ok(None),
-        libc::EPIPE => Err(if sock.st.lock().shut_wr {
-            WsaError::WSAESHUTDOWN
-        } else {
-            WsaError::WSAECONNRESET
-        }),
-        libc::ECONNREFUSED if !sock.is_stream() => Err(WsaError::WSAECONNRESET),
-        e => Err(crate::error::from_errno(e)),
+        e => Err(super::io_error(sock, true, lflags, e)),
     }
 }
 

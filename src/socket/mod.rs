@@ -9,6 +9,7 @@
 
 mod calls;
 mod options;
+mod overlapped;
 mod ports;
 mod protocol_info;
 mod select;
@@ -65,6 +66,10 @@ pub struct State {
     pub connect_error: i32,
     pub connected_at: Option<Instant>,
     pub shut_rd: bool,
+    /// The connection was reset: every later receive fails with `WSAECONNRESET`, as Windows
+    /// completes all pending receives of a reset connection with the reset (Linux reports
+    /// it to one receive, then end of stream).
+    pub reset: bool,
     pub shut_wr: bool,
     pub exclusive_addr: bool,
     pub reuse_addr: bool,
@@ -99,6 +104,11 @@ pub struct Socket {
     pub st: Mutex<State>,
     closing: AtomicBool,
     waiters: Mutex<Vec<Arc<Waker>>>,
+    /// Overlapped operations queued on the socket (see `engine::io`).
+    pub io: Mutex<crate::engine::io::Io>,
+    /// Set whenever an overlapped operation on the socket completes: what a wait on the
+    /// socket handle itself waits for, as Windows signals a file handle.
+    pub signal: Arc<crate::wait::event::Event>,
 }
 
 impl Drop for Socket {
@@ -111,60 +121,11 @@ impl Drop for Socket {
     }
 }
 
-/// A thread's wake-up eventfd, written by whoever must interrupt that thread's wait.
-pub struct Waker {
-    fd: RawFd,
-    awake: AtomicBool,
-}
-
-impl Waker {
-    fn new() -> Waker {
-        // SAFETY: plain syscall; the result is checked.
-        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-        Waker {
-            fd,
-            awake: AtomicBool::new(false),
-        }
-    }
-
-    pub fn fd(&self) -> RawFd {
-        self.fd
-    }
-
-    /// Wake the owning thread; repeated wakes before it drains cost no syscall.
-    pub fn wake(&self) {
-        if !self.awake.swap(true, Ordering::AcqRel) {
-            let one: u64 = 1;
-            // SAFETY: writes 8 bytes from a live u64 to our eventfd.
-            unsafe { libc::write(self.fd, &one as *const u64 as *const libc::c_void, 8) };
-        }
-    }
-
-    /// Consume pending wakes (called by the owning thread).
-    pub fn drain(&self) {
-        let mut v: u64 = 0;
-        // SAFETY: reads 8 bytes into a live u64 from our non-blocking eventfd.
-        unsafe { libc::read(self.fd, &mut v as *mut u64 as *mut libc::c_void, 8) };
-        self.awake.store(false, Ordering::Release);
-    }
-}
-
-impl Drop for Waker {
-    fn drop(&mut self) {
-        if self.fd >= 0 {
-            // SAFETY: the eventfd is owned by this waker.
-            unsafe { libc::close(self.fd) };
-        }
-    }
-}
-
-thread_local! {
-    static WAKER: Arc<Waker> = Arc::new(Waker::new());
-}
+pub use crate::wait::thread::Waker;
 
 /// The calling thread's waker.
 pub fn thread_waker() -> Arc<Waker> {
-    WAKER.with(|w| w.clone())
+    crate::wait::thread::current()
 }
 
 /// Milliseconds left until `deadline`, for `poll`; -1 means no deadline.
@@ -177,6 +138,22 @@ pub fn poll_timeout(deadline: Option<Instant>) -> i32 {
             let ms = left.as_micros().div_ceil(1000);
             ms.min(i32::MAX as u128) as i32
         }
+    }
+}
+
+/// The Winsock error for a failed receive or send on `sock` (`lflags`: the Linux flags used).
+pub fn io_error(sock: &Socket, sending: bool, lflags: i32, e: i32) -> WsaError {
+    match e {
+        libc::EINVAL if !sending && lflags & libc::MSG_OOB != 0 => WsaError::WSAEINVAL,
+        libc::ECONNREFUSED if !sock.is_stream() => WsaError::WSAECONNRESET,
+        libc::EPIPE if sending => {
+            if sock.st.lock().shut_wr {
+                WsaError::WSAESHUTDOWN
+            } else {
+                WsaError::WSAECONNRESET
+            }
+        }
+        e => crate::error::from_errno(e),
     }
 }
 
@@ -201,6 +178,8 @@ impl Socket {
             st: Mutex::new(State::default()),
             closing: AtomicBool::new(false),
             waiters: Mutex::new(Vec::new()),
+            io: Mutex::new(Default::default()),
+            signal: Arc::new(crate::wait::event::Event::new(true, false)),
         }
     }
 
@@ -264,6 +243,11 @@ impl Socket {
         loop {
             if self.is_closing() {
                 return Err(WsaError::WSAEINTR);
+            }
+            // A blocking Winsock call waits alertably: queued completion routines and APCs
+            // run while it waits, and the call goes on waiting.
+            if waker.has_apcs() {
+                waker.run_apcs();
             }
             let mut fds = [
                 libc::pollfd {
@@ -383,10 +367,17 @@ pub fn close(s: usize) -> WsResult<()> {
         _ => return Err(WsaError::WSAENOTSOCK),
     };
     sock.begin_close();
-    // Give woken threads a moment to drop their references, so the fd (and the port it
-    // holds) is released before closesocket returns whenever that is possible.
+    // Every pending overlapped operation ends with an error completion.
+    crate::engine::io::cancel_for_close(&sock);
+    // Give woken threads and cancelled operations a moment to drop their references, so
+    // the fd (and the port it holds) is released before closesocket returns whenever that
+    // is possible.
     let start = Instant::now();
     while Arc::strong_count(&sock) > 1 && start.elapsed() < Duration::from_millis(200) {
+        crate::engine::reap_now();
+        if Arc::strong_count(&sock) == 1 {
+            break;
+        }
         std::thread::sleep(Duration::from_micros(200));
         for w in sock.waiters.lock().iter() {
             w.wake();
@@ -399,10 +390,10 @@ pub fn close(s: usize) -> WsResult<()> {
 pub fn close_all() {
     for (h, obj) in table().snapshot() {
         // Only sockets close here; other objects (events, ports) outlive WSACleanup.
-        #[allow(irrefutable_let_patterns)]
         if let Object::Socket(sock) = obj {
             if table().remove(h).is_some() {
                 sock.begin_close();
+                crate::engine::io::cancel_for_close(&sock);
             }
         }
     }

@@ -1,0 +1,534 @@
+//! Per-socket operation queues and the life of one operation: first try, submission,
+//! completion, delivery and cancellation.
+//!
+//! Each socket has two FIFO queues (receives, sends) with at most one operation of each in
+//! the kernel: io_uring may run several SQEs on one socket out of order, Windows fills
+//! receive buffers and sends data in the order posted. When a queue is empty a new
+//! operation is first tried with a non-blocking syscall; if that finishes it the operation
+//! completes at once (the call returns 0 and still signals). Otherwise it goes to the
+//! kernel; a stream send (or `MSG_WAITALL` receive) that moves part of its bytes is
+//! resubmitted for the rest before the next operation starts, so a short send never
+//! reorders or drops bytes.
+
+use super::op::{self, Kind, Notify, Op};
+use super::ring::{Ring, TAG_INTERNAL};
+use crate::abi::sockaddr;
+use crate::error::WsaError;
+use crate::socket::Socket;
+use crate::status::{self, STATUS_CANCELLED, STATUS_SUCCESS};
+
+use crate::wait::thread::Apc;
+use io_uring::{opcode, squeue, types};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// A socket's queues. Guarded by `Socket::io`.
+#[derive(Default)]
+pub struct Io {
+    q: [VecDeque<u32>; 2],
+    busy: [bool; 2],
+    /// The fork generation the queues belong to (see `engine::forked`).
+    gen: u64,
+}
+
+/// The caller's `OVERLAPPED`: Internal 0, InternalHigh 8, Offset 16, OffsetHigh 20, hEvent 24.
+#[repr(C)]
+pub struct Overlapped {
+    pub internal: usize,
+    pub internal_high: usize,
+    pub offset: u32,
+    pub offset_high: u32,
+    pub h_event: usize,
+}
+
+/// Read a caller's OVERLAPPED status with acquire ordering, pairing with [`deliver`].
+///
+/// # Safety
+/// `ov` must point to a live OVERLAPPED.
+pub unsafe fn status_of(ov: *const Overlapped) -> u32 {
+    // SAFETY: Internal is a naturally aligned usize in the caller's live OVERLAPPED.
+    unsafe { AtomicUsize::from_ptr(ov as *mut usize) }.load(Ordering::Acquire) as u32
+}
+
+/// Mark a caller's OVERLAPPED as in progress, as Windows does when an operation starts
+/// (`InternalHigh` is left as it was until the operation completes).
+///
+/// # Safety
+/// `ov` must point to a live OVERLAPPED.
+pub unsafe fn mark_pending(ov: *mut Overlapped) {
+    // SAFETY: the caller's live OVERLAPPED.
+    unsafe { AtomicUsize::from_ptr(ov as *mut usize) }
+        .store(status::STATUS_PENDING as usize, Ordering::Release);
+}
+
+/// Where one attempt at an operation left it.
+pub enum Step {
+    /// Finished: final status (success or a completion-carrying status such as
+    /// `STATUS_BUFFER_OVERFLOW`), bytes and Windows flags.
+    Done {
+        status: u32,
+        bytes: usize,
+        flags: u32,
+    },
+    /// Failed before anything completed.
+    Error(WsaError),
+    /// Not finished: wait for the socket.
+    Again,
+}
+
+const MSG_OOB_WIN: u32 = 0x1;
+
+/// Interpret a syscall or CQE result (`res` bytes, or `-errno`) for `op`.
+fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
+    if op.forced || (op.cancel && (res == -libc::ECANCELED || res == -libc::EINTR)) {
+        return Step::Done {
+            status: op.cancel_status,
+            bytes: 0,
+            flags: 0,
+        };
+    }
+    if res < 0 {
+        let e = -res;
+        if e == libc::EAGAIN || e == libc::EINTR {
+            return Step::Again;
+        }
+        if e == libc::ECONNRESET && op.kind != Kind::Send && sock.is_stream() {
+            sock.st.lock().reset = true;
+        }
+        return Step::Error(crate::socket::io_error(
+            sock,
+            op.kind == Kind::Send,
+            op.lflags,
+            e,
+        ));
+    }
+    if res == 0 && op.kind == Kind::Recv && sock.is_stream() && sock.st.lock().reset {
+        return Step::Error(WsaError::WSAECONNRESET);
+    }
+    match op.kind {
+        Kind::PollIn => {
+            if res as i16 & libc::POLLERR != 0 {
+                let e = sock.linux_int(libc::SOL_SOCKET, libc::SO_ERROR);
+                if e != 0 {
+                    return Step::Error(crate::error::from_errno(e));
+                }
+            }
+            Step::Done {
+                status: STATUS_SUCCESS,
+                bytes: 0,
+                flags: 0,
+            }
+        }
+        Kind::Recv => {
+            let n = res as usize;
+            op.advance(n);
+            if op.whole && n > 0 && op.done < op.total {
+                return Step::Again;
+            }
+            let mut flags = 0;
+            let mut st = STATUS_SUCCESS;
+            if op.msg.msg_flags & libc::MSG_OOB != 0 {
+                flags |= MSG_OOB_WIN;
+            }
+            // A datagram larger than the buffers: the buffers hold its start and the
+            // operation ends with STATUS_BUFFER_OVERFLOW (WSAEMSGSIZE). Windows reports no
+            // MSG_PARTIAL for datagram sockets.
+            if !sock.is_stream() && op.msg.msg_flags & libc::MSG_TRUNC != 0 {
+                st = status::STATUS_BUFFER_OVERFLOW;
+            }
+            op.addr.len = op.msg.msg_namelen;
+            Step::Done {
+                status: st,
+                bytes: op.done,
+                flags,
+            }
+        }
+        Kind::Send => {
+            let n = res as usize;
+            op.advance(n);
+            if op.whole && n > 0 && op.done < op.total {
+                return Step::Again;
+            }
+            Step::Done {
+                status: STATUS_SUCCESS,
+                bytes: op.done,
+                flags: 0,
+            }
+        }
+    }
+}
+
+/// One non-blocking try at `op` with a direct syscall.
+fn attempt(sock: &Socket, op: &mut Op) -> Step {
+    let res = match op.kind {
+        Kind::PollIn => {
+            let mut p = libc::pollfd {
+                fd: sock.fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one live pollfd.
+            match unsafe { libc::poll(&mut p, 1, 0) } {
+                0 => return Step::Again,
+                r if r < 0 => -crate::socket::errno(),
+                _ => p.revents as i32,
+            }
+        }
+        Kind::Recv => {
+            if sock.is_stream() && sock.st.lock().reset {
+                return Step::Error(WsaError::WSAECONNRESET);
+            }
+            op.prepare_msg();
+            // SAFETY: `msg` points at the op's iovecs and address storage, all live.
+            let n = unsafe { libc::recvmsg(sock.fd, &mut op.msg, op.lflags | libc::MSG_DONTWAIT) };
+            if n < 0 {
+                -crate::socket::errno()
+            } else {
+                n as i32
+            }
+        }
+        Kind::Send => {
+            op.prepare_msg();
+            let fl = op.lflags | libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+            // SAFETY: `msg` points at the op's iovecs and destination, all live.
+            let n = unsafe { libc::sendmsg(sock.fd, &op.msg, fl) };
+            if n < 0 {
+                -crate::socket::errno()
+            } else {
+                n as i32
+            }
+        }
+    };
+    outcome(sock, op, res)
+}
+
+/// Hand the head operation of a queue to the kernel.
+fn submit(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32) {
+    // SAFETY: the op is at the head of a queue of `sock`, whose io lock the caller holds.
+    let op = unsafe { op::get(idx) };
+    let fd = types::Fd(sock.fd);
+    let e: squeue::Entry = match op.kind {
+        Kind::PollIn => opcode::PollAdd::new(fd, libc::POLLIN as u32).build(),
+        Kind::Recv => {
+            op.prepare_msg();
+            let mut fl = op.lflags;
+            if op.whole {
+                fl |= libc::MSG_WAITALL;
+            }
+            opcode::RecvMsg::new(fd, &mut op.msg)
+                .flags(fl as u32)
+                .build()
+        }
+        Kind::Send => {
+            op.prepare_msg();
+            let mut fl = op.lflags | libc::MSG_NOSIGNAL;
+            if op.whole {
+                fl |= libc::MSG_WAITALL;
+            }
+            opcode::SendMsg::new(fd, &op.msg).flags(fl as u32).build()
+        }
+    };
+    op.in_kernel = true;
+    io.busy[op.kind.dir()] = true;
+    ring.push(&e.user_data(op::user_data(idx, op.gen)), true);
+}
+
+/// Write the result into the caller's OVERLAPPED, then tell whoever listens: the status is
+/// visible before the event is set or the routine queued.
+fn deliver(sock: &Socket, op: &mut Op, status: u32, bytes: usize, flags: u32) {
+    let ov = op.ov as *mut Overlapped;
+    if op.from != 0 && op.addr.len > 0 && op.addr.family() != libc::AF_UNSPEC {
+        // SAFETY: the caller's lpFrom / lpFromlen, which Windows requires to stay valid
+        // until the operation completes; `to_win` checks the length it is given.
+        let _ = unsafe { sockaddr::to_win(&op.addr, op.from as *mut u8, op.fromlen as *mut i32) };
+    }
+    // SAFETY: the caller's OVERLAPPED stays valid until completion (Windows' contract).
+    unsafe {
+        (*ov).internal_high = bytes;
+        if op.kind != Kind::Send {
+            (*ov).offset = flags;
+        }
+        AtomicUsize::from_ptr(ov as *mut usize).store(status as usize, Ordering::Release);
+    }
+    match std::mem::take(&mut op.notify) {
+        Notify::None => {}
+        Notify::Event(e) => e.set(),
+        Notify::Routine(w, f) => w.queue(Apc::Routine {
+            f,
+            err: status::to_wsa(status).0,
+            bytes: bytes as u32,
+            ov: op.ov,
+            flags,
+        }),
+    }
+    sock.signal.set();
+}
+
+/// Complete and free a record the caller owns. The caller holds its own reference to the
+/// socket, so dropping the record's never drops the socket under its lock.
+fn finish(sock: &Socket, idx: u32, status: u32, bytes: usize, flags: u32) {
+    // SAFETY: owned by the caller (see above).
+    let op = unsafe { op::get(idx) };
+    deliver(sock, op, status, bytes, flags);
+    // SAFETY: the kernel is done with it.
+    unsafe { op::free(idx) };
+}
+
+/// Start queued operations in `dir` until one has to wait in the kernel.
+fn start_next(ring: &Ring, sock: &Socket, io: &mut Io, dir: usize) {
+    while !io.busy[dir] {
+        let Some(&idx) = io.q[dir].front() else {
+            return;
+        };
+        // SAFETY: queued on `sock`, whose io lock the caller holds.
+        let op = unsafe { op::get(idx) };
+        match attempt(sock, op) {
+            Step::Again => submit(ring, sock, io, idx),
+            Step::Done {
+                status,
+                bytes,
+                flags,
+            } => {
+                io.q[dir].pop_front();
+                finish(sock, idx, status, bytes, flags);
+            }
+            Step::Error(e) => {
+                io.q[dir].pop_front();
+                finish(sock, idx, status::from_error(e), 0, 0);
+            }
+        }
+    }
+}
+
+/// How an issued operation went.
+pub enum Issued {
+    /// Completed at once with success (and already delivered).
+    Now {
+        bytes: usize,
+        flags: u32,
+    },
+    Pending,
+}
+
+/// Issue a filled-in record on its socket. On `Err` nothing will complete and the record is
+/// back in the pool.
+pub fn issue(ring: &Ring, sock: &Arc<Socket>, idx: u32) -> Result<Issued, WsaError> {
+    // SAFETY: allocated by the caller and not yet queued.
+    let op = unsafe { op::get(idx) };
+    let dir = op.kind.dir();
+    let mut io = sock.io.lock();
+    super::refresh(&mut io);
+    if sock.is_closing() {
+        drop(io);
+        // SAFETY: never queued or submitted.
+        unsafe { op::free(idx) };
+        return Err(WsaError::WSAENOTSOCK);
+    }
+    if io.q[dir].is_empty() && !io.busy[dir] {
+        match attempt(sock, op) {
+            Step::Again => {}
+            Step::Done {
+                status,
+                bytes,
+                flags,
+            } => {
+                drop(io);
+                finish(sock, idx, status, bytes, flags);
+                // An operation that completed with a warning (a truncated datagram) reports
+                // pending, as Windows does; its completion is already delivered.
+                if status != STATUS_SUCCESS {
+                    return Ok(Issued::Pending);
+                }
+                return Ok(Issued::Now { bytes, flags });
+            }
+            Step::Error(e) => {
+                drop(io);
+                // SAFETY: never queued or submitted.
+                unsafe { op::free(idx) };
+                return Err(e);
+            }
+        }
+        io.q[dir].push_back(idx);
+        submit(ring, sock, &mut io, idx);
+        drop(io);
+        ring.enter();
+    } else {
+        io.q[dir].push_back(idx);
+    }
+    Ok(Issued::Pending)
+}
+
+/// A CQE for an operation arrived.
+pub fn complete(ring: &Ring, ud: u64, res: i32) {
+    let (idx, gen) = op::split(ud);
+    // SAFETY: the record is in the kernel until this CQE; nobody else changes `sock` or
+    // `kind` while it is, so reading them before taking the lock is sound.
+    let op = unsafe { op::get(idx) };
+    debug_assert_eq!(op.gen, gen, "CQE for a reused operation record");
+    let Some(sock) = op.sock.clone() else { return };
+    let mut io = sock.io.lock();
+    let dir = op.kind.dir();
+    op.in_kernel = false;
+    io.busy[dir] = false;
+    match outcome(&sock, op, res) {
+        Step::Again if op.cancel || sock.is_closing() => {
+            io.q[dir].pop_front();
+            let st = if op.cancel {
+                op.cancel_status
+            } else {
+                STATUS_CANCELLED
+            };
+            finish(&sock, idx, st, 0, 0);
+        }
+        Step::Again => {
+            submit(ring, &sock, &mut io, idx);
+            drop(io);
+            ring.enter();
+            return;
+        }
+        Step::Done {
+            status,
+            bytes,
+            flags,
+        } => {
+            io.q[dir].pop_front();
+            finish(&sock, idx, status, bytes, flags);
+        }
+        Step::Error(e) => {
+            io.q[dir].pop_front();
+            finish(&sock, idx, status::from_error(e), 0, 0);
+        }
+    }
+    if !sock.is_closing() {
+        start_next(ring, &sock, &mut io, dir);
+    }
+    drop(io);
+    ring.enter();
+}
+
+/// Which operations a cancel request names.
+#[derive(Clone, Copy)]
+pub enum Which {
+    All,
+    /// Those issued by this thread (`CancelIo`).
+    Thread(u32),
+    /// The one with this OVERLAPPED (`CancelIoEx`).
+    Overlapped(usize),
+}
+
+/// Cancel operations on `sock`: queued ones complete at once with `status`, ones in the kernel
+/// get a cancel request and complete with `status` when their CQE arrives (whatever the CQE
+/// says when `forced`, else only if the kernel did cancel them). Returns how many operations
+/// were named.
+pub fn cancel(ring: &Ring, sock: &Arc<Socket>, which: Which, status: u32, forced: bool) -> usize {
+    let mut n = 0;
+    let mut io = sock.io.lock();
+    super::refresh(&mut io);
+    for dir in 0..2 {
+        let mut i = 0;
+        while i < io.q[dir].len() {
+            let idx = io.q[dir][i];
+            // SAFETY: queued on `sock`, whose io lock we hold.
+            let op = unsafe { op::get(idx) };
+            let named = match which {
+                Which::All => true,
+                Which::Thread(t) => op.tid == t,
+                Which::Overlapped(ov) => op.ov == ov,
+            };
+            if !named {
+                i += 1;
+                continue;
+            }
+            n += 1;
+            if op.in_kernel {
+                op.forced |= forced;
+                if !op.cancel {
+                    op.cancel = true;
+                    op.cancel_status = status;
+                    let ud = op::user_data(idx, op.gen);
+                    let e = opcode::AsyncCancel::new(ud)
+                        .build()
+                        .user_data(TAG_INTERNAL)
+                        .flags(squeue::Flags::SKIP_SUCCESS);
+                    ring.push(&e, false);
+                }
+                i += 1;
+            } else {
+                io.q[dir].remove(i);
+                finish(sock, idx, status, 0, 0);
+            }
+        }
+    }
+    drop(io);
+    ring.enter();
+    n
+}
+
+/// Operations of `sock` still in the kernel or queued.
+pub fn pending(sock: &Socket) -> usize {
+    let io = sock.io.lock();
+    io.q[0].len() + io.q[1].len()
+}
+
+impl Io {
+    pub(super) fn reset_after_fork(&mut self, gen: u64) {
+        // Records queued in the parent belong to the parent's ring; the child forgets them.
+        self.q[0].clear();
+        self.q[1].clear();
+        self.busy = [false; 2];
+        self.gen = gen;
+    }
+
+    pub(super) fn gen(&self) -> u64 {
+        self.gen
+    }
+}
+
+/// What `closesocket` completes pending operations with: a connected stream socket's
+/// connection is aborted (`STATUS_CONNECTION_ABORTED`), anything else is cancelled.
+pub fn close_status(sock: &Socket) -> u32 {
+    if sock.is_stream() && sock.st.lock().conn == crate::socket::Conn::Connected {
+        status::STATUS_CONNECTION_ABORTED
+    } else {
+        STATUS_CANCELLED
+    }
+}
+
+/// End every operation pending on a socket being closed.
+pub fn cancel_for_close(sock: &Arc<Socket>) {
+    if let Some(ring) = super::ring() {
+        let st = close_status(sock);
+        cancel(ring, sock, Which::All, st, true);
+    }
+}
+
+/// A thread that issued overlapped operations cancels them when it exits, as Windows cancels
+/// a thread's pending I/O at its exit; other threads' operations go on.
+struct ExitCancel {
+    tid: std::cell::Cell<u32>,
+}
+
+impl Drop for ExitCancel {
+    fn drop(&mut self) {
+        let tid = self.tid.get();
+        if tid == 0 {
+            return;
+        }
+        let Some(ring) = super::ring() else { return };
+        for (_, obj) in crate::handle::table().snapshot() {
+            if let crate::handle::Object::Socket(sock) = obj {
+                cancel(ring, &sock, Which::Thread(tid), STATUS_CANCELLED, false);
+            }
+        }
+    }
+}
+
+thread_local! {
+    static EXIT_CANCEL: ExitCancel = const { ExitCancel { tid: std::cell::Cell::new(0) } };
+}
+
+/// Remember that the calling thread (`tid`) has issued operations.
+pub fn note_issuer(tid: u32) {
+    let _ = EXIT_CANCEL.try_with(|e| e.tid.set(tid));
+}

@@ -1,0 +1,314 @@
+//! One io_uring instance: who submits, who reaps, and the reaping token.
+//!
+//! Any thread submits (the SQ is guarded by a mutex, the kernel serialises `io_uring_enter`).
+//! Reaping is done by whoever holds the reaping token: a thread sleeping in one of our waits
+//! takes it when it is free and polls the ring fd beside its own eventfd, so completions of a
+//! thread that waits for them are reaped by that thread with no hop. When no thread has
+//! waited for a while (one grace period without a wait starting), the ring's completion
+//! thread takes the token and reaps, so completions still arrive for programs that poll
+//! `HasOverlappedIoCompleted` or never wait at all.
+
+use super::io;
+use crate::wait::thread::Waker;
+use io_uring::{opcode, squeue, IoUring, Probe};
+use parking_lot::Mutex;
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// The token is free.
+const FREE: u8 = 0;
+/// A waiting thread holds the token.
+const WAITER: u8 = 1;
+/// The completion thread holds the token.
+const REAPER: u8 = 2;
+
+/// How long the completion thread leaves reaping to waiting threads before it checks again.
+const GRACE_MS: i32 = 1;
+
+/// `user_data` of SQEs whose completions carry no operation (cancel requests).
+pub const TAG_INTERNAL: u64 = u64::MAX;
+
+pub struct Ring {
+    uring: IoUring,
+    fd: RawFd,
+    /// Guards pushes into the SQ ring memory.
+    sq: Mutex<()>,
+    /// Guards the CQ: one reaper at a time.
+    reap: Mutex<()>,
+    token: AtomicU8,
+    /// Moves every time a thread starts a wait that could reap.
+    epoch: AtomicU64,
+    /// Waiting threads that found the token taken; one is woken when it is released.
+    parked: Mutex<Vec<Arc<Waker>>>,
+    /// Wakes the completion thread.
+    ctl: RawFd,
+    /// The completion thread sleeps without a timeout (nothing in flight).
+    idle: AtomicBool,
+    /// Operations submitted whose completion has not been reaped.
+    in_flight: AtomicUsize,
+}
+
+fn eventfd() -> std::io::Result<RawFd> {
+    // SAFETY: plain syscall; the result is checked.
+    let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+    if fd < 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(fd)
+    }
+}
+
+fn drain_fd(fd: RawFd) {
+    let mut v: u64 = 0;
+    // SAFETY: reads 8 bytes into a live u64 from a non-blocking eventfd.
+    unsafe { libc::read(fd, &mut v as *mut u64 as *mut libc::c_void, 8) };
+}
+
+fn poll2(a: RawFd, b: RawFd, timeout: i32) -> (bool, bool) {
+    let mut fds = [
+        libc::pollfd {
+            fd: a,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd: b,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
+    let n = if b < 0 { 1 } else { 2 };
+    // SAFETY: `fds` is a live array of at least `n` pollfds.
+    let r = unsafe { libc::poll(fds.as_mut_ptr(), n, timeout) };
+    if r <= 0 {
+        return (false, false);
+    }
+    (fds[0].revents != 0, fds[1].revents != 0)
+}
+
+/// The opcodes every overlapped operation needs.
+const NEEDED: &[(u8, &str)] = &[
+    (opcode::RecvMsg::CODE, "RECVMSG"),
+    (opcode::SendMsg::CODE, "SENDMSG"),
+    (opcode::PollAdd::CODE, "POLL_ADD"),
+    (opcode::AsyncCancel::CODE, "ASYNC_CANCEL"),
+];
+
+impl Ring {
+    /// Set up a ring and check the kernel supports every opcode the engine uses.
+    pub fn new() -> Result<Ring, String> {
+        let entries = std::env::var("WS2_URING_SQ_ENTRIES")
+            .ok()
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|&n| n >= 1)
+            .unwrap_or(1024);
+        let uring = IoUring::builder()
+            .setup_cqsize(32768)
+            .setup_clamp()
+            .setup_submit_all()
+            .build(entries)
+            .map_err(|e| format!("io_uring_setup failed: {e}"))?;
+        let mut probe = Probe::new();
+        uring
+            .submitter()
+            .register_probe(&mut probe)
+            .map_err(|e| format!("io_uring probe failed: {e}"))?;
+        for (code, name) in NEEDED {
+            if !probe.is_supported(*code) {
+                return Err(format!("the kernel's io_uring lacks IORING_OP_{name}"));
+            }
+        }
+        if !uring.params().is_feature_nodrop() {
+            return Err("the kernel's io_uring lacks IORING_FEAT_NODROP".into());
+        }
+        let ctl = eventfd().map_err(|e| format!("eventfd failed: {e}"))?;
+        let fd = uring.as_raw_fd();
+        Ok(Ring {
+            uring,
+            fd,
+            sq: Mutex::new(()),
+            reap: Mutex::new(()),
+            token: AtomicU8::new(FREE),
+            epoch: AtomicU64::new(0),
+            parked: Mutex::new(Vec::new()),
+            ctl,
+            idle: AtomicBool::new(false),
+            in_flight: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn fd(&self) -> RawFd {
+        self.fd
+    }
+
+    /// Queue one SQE. A full SQ is flushed to the kernel and the push retried: a full queue
+    /// is back-pressure, never an error.
+    pub fn push(&self, e: &squeue::Entry, counts_as_op: bool) {
+        if counts_as_op {
+            self.in_flight.fetch_add(1, Ordering::AcqRel);
+        }
+        {
+            let _g = self.sq.lock();
+            // SAFETY: the SQ is only touched under `self.sq`.
+            let mut sq = unsafe { self.uring.submission_shared() };
+            loop {
+                // SAFETY: every pointer in the entry stays valid until its CQE (op records are
+                // pooled and never freed before then).
+                if unsafe { sq.push(e) }.is_ok() {
+                    break;
+                }
+                sq.sync();
+                self.enter();
+                sq.sync();
+            }
+            sq.sync();
+        }
+        if counts_as_op && self.idle.swap(false, Ordering::AcqRel) {
+            self.kick();
+        }
+    }
+
+    /// Hand queued SQEs to the kernel.
+    pub fn enter(&self) {
+        loop {
+            match self.uring.submitter().submit() {
+                Ok(_) => return,
+                Err(e) => match e.raw_os_error() {
+                    Some(libc::EINTR) => continue,
+                    // The kernel is short of memory or the CQ overflowed: let reapers run.
+                    Some(libc::EAGAIN) | Some(libc::EBUSY) => {
+                        self.reap();
+                        std::thread::yield_now();
+                    }
+                    _ => return,
+                },
+            }
+        }
+    }
+
+    /// Queue one SQE and submit it.
+    pub fn submit(&self, e: &squeue::Entry, counts_as_op: bool) {
+        self.push(e, counts_as_op);
+        self.enter();
+    }
+
+    fn kick(&self) {
+        let one: u64 = 1;
+        // SAFETY: writes 8 bytes from a live u64 to our eventfd.
+        unsafe { libc::write(self.ctl, &one as *const u64 as *const libc::c_void, 8) };
+    }
+
+    /// Reap every completion available, unless another thread is reaping. Returns how many.
+    pub fn reap(&self) -> usize {
+        let Some(_g) = self.reap.try_lock() else {
+            return 0;
+        };
+        let mut n = 0;
+        loop {
+            // SAFETY: the CQ is only touched under `self.reap`.
+            let mut cq = unsafe { self.uring.completion_shared() };
+            let Some(cqe) = cq.next() else { return n };
+            // Release the CQE slot before dispatching, so a long dispatch never holds it.
+            cq.sync();
+            drop(cq);
+            n += 1;
+            let ud = cqe.user_data();
+            if ud == TAG_INTERNAL {
+                continue;
+            }
+            self.in_flight.fetch_sub(1, Ordering::AcqRel);
+            io::complete(self, ud, cqe.result());
+        }
+    }
+
+    /// A thread begins a wait that may reap.
+    pub fn begin_wait(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Take the token for a waiting thread.
+    pub fn try_lead(&self) -> bool {
+        self.token
+            .compare_exchange(FREE, WAITER, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// Give the token back and wake one thread that waits for it.
+    pub fn release(&self) {
+        self.token.store(FREE, Ordering::Release);
+        if let Some(w) = self.parked.lock().first() {
+            w.wake();
+        }
+    }
+
+    pub fn park(&self, w: &Arc<Waker>) {
+        self.parked.lock().push(w.clone());
+    }
+
+    pub fn unpark(&self, w: &Arc<Waker>) {
+        let mut p = self.parked.lock();
+        if let Some(i) = p.iter().position(|x| Arc::ptr_eq(x, w)) {
+            p.remove(i);
+        }
+    }
+
+    /// The completion thread: reaps whenever no waiting thread has for a grace period.
+    pub fn run_reaper(&self) {
+        loop {
+            let seen = self.epoch.load(Ordering::Acquire);
+            let timeout = if self.in_flight.load(Ordering::Acquire) > 0 {
+                GRACE_MS
+            } else {
+                self.idle.store(true, Ordering::Release);
+                if self.in_flight.load(Ordering::Acquire) > 0 {
+                    self.idle.store(false, Ordering::Release);
+                    GRACE_MS
+                } else {
+                    -1
+                }
+            };
+            let (woken, _) = poll2(self.ctl, -1, timeout);
+            if woken {
+                drain_fd(self.ctl);
+            }
+            self.idle.store(false, Ordering::Release);
+            if self.epoch.load(Ordering::Acquire) != seen && timeout != -1 {
+                // Threads are waiting (and reaping); look again after another grace period.
+                continue;
+            }
+            if self
+                .token
+                .compare_exchange(FREE, REAPER, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+            {
+                continue;
+            }
+            let taken = self.epoch.load(Ordering::Acquire);
+            loop {
+                self.reap();
+                if self.epoch.load(Ordering::Acquire) != taken
+                    || self.in_flight.load(Ordering::Acquire) == 0
+                {
+                    break;
+                }
+                let (_, woken) = poll2(self.fd, self.ctl, GRACE_MS);
+                if woken {
+                    drain_fd(self.ctl);
+                }
+            }
+            self.reap();
+            self.release();
+        }
+    }
+}
+
+/// Close a ring inherited by a forked child without touching the parent's ring: the child's
+/// copies of the fds go, the shared mappings are left alone.
+pub fn abandon_in_child(ring: &Ring) {
+    // SAFETY: closing our copies of two fds; nothing in the child uses them afterwards.
+    unsafe {
+        libc::close(ring.fd);
+        libc::close(ring.ctl);
+    }
+}

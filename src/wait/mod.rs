@@ -1,0 +1,220 @@
+//! Waiting: event objects, the per-thread wake-up fd and APC queue, and the one wait loop
+//! behind `WSAWaitForMultipleEvents`, `WaitForSingleObject(Ex)`, `WaitForMultipleObjects(Ex)`,
+//! `Sleep` and `SleepEx`.
+//!
+//! A waiting thread registers its [`thread::Waker`] on every object it waits for, then sleeps
+//! in `poll` on its own eventfd and, when it holds the engine's reaping token, on the
+//! io_uring fd as well: a thread waiting for its own completions reaps them itself, with no
+//! other thread in between (see `engine::Participant`).
+
+pub mod event;
+pub mod thread;
+
+use crate::engine;
+use crate::error::WsaError;
+use crate::ffi::{self, WsResult};
+use crate::handle::{table, Object};
+use event::Event;
+use parking_lot::Mutex;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const INFINITE: u32 = u32::MAX;
+pub const WAIT_OBJECT_0: u32 = 0;
+pub const WAIT_IO_COMPLETION: u32 = 0xC0;
+pub const WAIT_TIMEOUT: u32 = 258;
+pub const WAIT_FAILED: u32 = u32::MAX;
+pub const MAXIMUM_WAIT_OBJECTS: u32 = 64;
+
+/// How a wait ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The object at this index satisfied the wait (wait-all: 0).
+    Object(usize),
+    Timeout,
+    /// Queued calls ran in an alertable wait.
+    Apc,
+}
+
+impl Outcome {
+    fn code(&self) -> u32 {
+        match self {
+            Outcome::Object(i) => WAIT_OBJECT_0 + *i as u32,
+            Outcome::Timeout => WAIT_TIMEOUT,
+            Outcome::Apc => WAIT_IO_COMPLETION,
+        }
+    }
+}
+
+/// Wait-all takes every object in one step under this lock, so two wait-all callers never
+/// each take half of a set of auto-reset events.
+static WAIT_ALL: Mutex<()> = Mutex::new(());
+
+fn check(objs: &[Arc<Event>], all: bool) -> Option<usize> {
+    if !all {
+        return objs.iter().position(|o| o.try_acquire());
+    }
+    let _g = WAIT_ALL.lock();
+    if !objs.iter().all(|o| o.is_set()) {
+        return None;
+    }
+    for (i, o) in objs.iter().enumerate() {
+        if !o.try_acquire() {
+            // Another thread took an auto-reset event in between: give back what was taken.
+            for p in &objs[..i] {
+                if !p.is_manual() {
+                    p.set();
+                }
+            }
+            return None;
+        }
+    }
+    Some(0)
+}
+
+/// The deadline for a Windows timeout in milliseconds (`INFINITE` has none).
+pub fn deadline(ms: u32) -> Option<Instant> {
+    (ms != INFINITE).then(|| Instant::now() + Duration::from_millis(ms as u64))
+}
+
+/// Wait for one (or all) of `objs`, up to `deadline`; an alertable wait also ends by running
+/// the thread's queued calls. The thread reaps io_uring completions while it sleeps whenever
+/// it holds the reaping token.
+pub fn wait(objs: &[Arc<Event>], all: bool, deadline: Option<Instant>, alertable: bool) -> Outcome {
+    thread::with_current(|w| {
+        for o in objs {
+            o.watch(w);
+        }
+        struct Unwatch<'a>(&'a [Arc<Event>], &'a Arc<thread::Waker>);
+        impl Drop for Unwatch<'_> {
+            fn drop(&mut self) {
+                for o in self.0 {
+                    o.unwatch(self.1);
+                }
+            }
+        }
+        let _unwatch = Unwatch(objs, w);
+        let mut part = engine::Participant::new(w);
+        loop {
+            if let Some(i) = check(objs, all) {
+                return Outcome::Object(i);
+            }
+            if alertable && w.has_apcs() {
+                drop(part);
+                w.run_apcs();
+                return Outcome::Apc;
+            }
+            let timeout = crate::socket::poll_timeout(deadline);
+            if timeout == 0 {
+                return Outcome::Timeout;
+            }
+            part.sleep(timeout);
+        }
+    })
+}
+
+/// The event a waitable handle stands for: an event itself, or a socket's completion signal
+/// (set when an overlapped operation on it completes, as Windows signals a file handle).
+pub fn waitable(h: usize) -> WsResult<Arc<Event>> {
+    match table().get(h) {
+        Some(Object::Event(e)) => Ok(e),
+        Some(Object::Socket(s)) => Ok(s.signal.clone()),
+        _ => Err(WsaError::ERROR_INVALID_HANDLE),
+    }
+}
+
+/// Resolve a caller's handle array (1..=64 entries).
+///
+/// # Safety
+/// `handles` must be NULL or point to `n` handles.
+unsafe fn resolve(n: u32, handles: *const usize) -> WsResult<Vec<Arc<Event>>> {
+    if n == 0 || n > MAXIMUM_WAIT_OBJECTS {
+        return Err(WsaError::ERROR_INVALID_PARAMETER);
+    }
+    if handles.is_null() {
+        return Err(WsaError::ERROR_NOACCESS);
+    }
+    // SAFETY: `n` handles by the caller's contract.
+    let hs = unsafe { std::slice::from_raw_parts(handles, n as usize) };
+    hs.iter().map(|&h| waitable(h)).collect()
+}
+
+unsafe fn wait_many(n: u32, handles: *const usize, all: i32, ms: u32, alertable: i32) -> u32 {
+    ffi::win(WAIT_FAILED, || {
+        // SAFETY: forwarded caller contract.
+        let objs = unsafe { resolve(n, handles) }?;
+        Ok(wait(&objs, all != 0, deadline(ms), alertable != 0).code())
+    })
+}
+
+/// `DWORD WSAWaitForMultipleEvents(DWORD, const WSAEVENT*, BOOL fWaitAll, DWORD, BOOL)`
+#[no_mangle]
+pub unsafe extern "C" fn WSAWaitForMultipleEvents(
+    n: u32,
+    events: *const usize,
+    all: i32,
+    ms: u32,
+    alertable: i32,
+) -> u32 {
+    // SAFETY: forwarded caller contract.
+    unsafe { wait_many(n, events, all, ms, alertable) }
+}
+
+/// `DWORD WaitForMultipleObjects(DWORD, const HANDLE*, BOOL bWaitAll, DWORD)`
+#[no_mangle]
+pub unsafe extern "C" fn WaitForMultipleObjects(
+    n: u32,
+    handles: *const usize,
+    all: i32,
+    ms: u32,
+) -> u32 {
+    // SAFETY: forwarded caller contract.
+    unsafe { wait_many(n, handles, all, ms, 0) }
+}
+
+/// `DWORD WaitForMultipleObjectsEx(DWORD, const HANDLE*, BOOL, DWORD, BOOL bAlertable)`
+#[no_mangle]
+pub unsafe extern "C" fn WaitForMultipleObjectsEx(
+    n: u32,
+    handles: *const usize,
+    all: i32,
+    ms: u32,
+    alertable: i32,
+) -> u32 {
+    // SAFETY: forwarded caller contract.
+    unsafe { wait_many(n, handles, all, ms, alertable) }
+}
+
+/// `DWORD WaitForSingleObject(HANDLE, DWORD)`
+#[no_mangle]
+pub extern "C" fn WaitForSingleObject(h: usize, ms: u32) -> u32 {
+    // SAFETY: one handle read from a live local.
+    unsafe { wait_many(1, &h, 0, ms, 0) }
+}
+
+/// `DWORD WaitForSingleObjectEx(HANDLE, DWORD, BOOL bAlertable)`
+#[no_mangle]
+pub extern "C" fn WaitForSingleObjectEx(h: usize, ms: u32, alertable: i32) -> u32 {
+    // SAFETY: one handle read from a live local.
+    unsafe { wait_many(1, &h, 0, ms, alertable) }
+}
+
+/// `DWORD SleepEx(DWORD, BOOL bAlertable)`: 0, or `WAIT_IO_COMPLETION` when queued calls ran.
+#[no_mangle]
+pub extern "C" fn SleepEx(ms: u32, alertable: i32) -> u32 {
+    ffi::win(0, || {
+        Ok(match wait(&[], false, deadline(ms), alertable != 0) {
+            Outcome::Apc => WAIT_IO_COMPLETION,
+            _ => 0,
+        })
+    })
+}
+
+/// `VOID Sleep(DWORD)`
+#[no_mangle]
+pub extern "C" fn Sleep(ms: u32) {
+    ffi::win((), || {
+        wait(&[], false, deadline(ms), false);
+        Ok(())
+    })
+}
