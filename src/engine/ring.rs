@@ -146,7 +146,7 @@ impl Ring {
     /// is back-pressure, never an error.
     pub fn push(&self, e: &squeue::Entry, counts_as_op: bool) {
         if counts_as_op {
-            self.in_flight.fetch_add(1, Ordering::AcqRel);
+            self.in_flight.fetch_add(1, Ordering::SeqCst);
         }
         {
             let _g = self.sq.lock();
@@ -164,7 +164,7 @@ impl Ring {
             }
             sq.sync();
         }
-        if counts_as_op && self.idle.swap(false, Ordering::AcqRel) {
+        if counts_as_op && self.idle.swap(false, Ordering::SeqCst) {
             self.kick();
         }
     }
@@ -260,8 +260,10 @@ impl Ring {
             let timeout = if self.in_flight.load(Ordering::Acquire) > 0 {
                 GRACE_MS
             } else {
-                self.idle.store(true, Ordering::Release);
-                if self.in_flight.load(Ordering::Acquire) > 0 {
+                // Store then load on two variables: SeqCst on both sides (here and in
+                // `push`) so either the pusher sees `idle` or this sees the operation.
+                self.idle.store(true, Ordering::SeqCst);
+                if self.in_flight.load(Ordering::SeqCst) > 0 {
                     self.idle.store(false, Ordering::Release);
                     GRACE_MS
                 } else {

@@ -77,13 +77,14 @@ impl Waker {
     }
 
     /// Consume pending wakes (called by the owning thread).
-    /// The flag is cleared first: a wake racing with the drain leaves the fd readable, so the
-    /// worst case is one extra turn of the caller's loop, never a lost wake.
+    /// The fd is read before the flag is cleared, so the flag is never left set over an empty
+    /// fd (which would swallow every later wake). A wake that lands between the two skips its
+    /// write, which is harmless: every caller re-checks what it waits for after a drain.
     pub fn drain(&self) {
-        self.awake.store(false, Ordering::Release);
         let mut v: u64 = 0;
         // SAFETY: reads 8 bytes into a live u64 from our non-blocking eventfd.
         unsafe { libc::read(self.fd, &mut v as *mut u64 as *mut libc::c_void, 8) };
+        self.awake.store(false, Ordering::SeqCst);
     }
 
     pub fn is_current(&self) -> bool {
