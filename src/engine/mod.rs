@@ -136,6 +136,18 @@ impl<'a> Participant<'a> {
         }
     }
 
+    /// Reap what is ready without sleeping, if the token can be had. True when anything was
+    /// reaped.
+    pub fn reap_once(&mut self) -> bool {
+        match self.ring {
+            Some(r) => {
+                self.lead(r);
+                self.leading && r.reap() > 0
+            }
+            None => false,
+        }
+    }
+
     /// Sleep until woken, the timeout (ms, -1 = none) passes, or completions were reaped.
     pub fn sleep(&mut self, timeout: i32) {
         let mut ring_fd = -1;

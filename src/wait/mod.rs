@@ -81,6 +81,10 @@ pub fn deadline(ms: u32) -> Option<Instant> {
 /// the thread's queued calls. The thread reaps io_uring completions while it sleeps whenever
 /// it holds the reaping token.
 pub fn wait(objs: &[Arc<Event>], all: bool, deadline: Option<Instant>, alertable: bool) -> Outcome {
+    // Fast path: already satisfied, no registration needed.
+    if let Some(i) = check(objs, all) {
+        return Outcome::Object(i);
+    }
     thread::with_current(|w| {
         for o in objs {
             o.watch(w);
@@ -95,6 +99,7 @@ pub fn wait(objs: &[Arc<Event>], all: bool, deadline: Option<Instant>, alertable
         }
         let _unwatch = Unwatch(objs, w);
         let mut part = engine::Participant::new(w);
+        let mut reaped = false;
         loop {
             if let Some(i) = check(objs, all) {
                 return Outcome::Object(i);
@@ -106,6 +111,15 @@ pub fn wait(objs: &[Arc<Event>], all: bool, deadline: Option<Instant>, alertable
             }
             let timeout = crate::socket::poll_timeout(deadline);
             if timeout == 0 {
+                // A wait that does not sleep still reaps once: a thread polling with zero
+                // timeouts must see its completions, and it keeps the completion thread
+                // from taking over reaping, since it counts as a waiting thread.
+                if !reaped {
+                    reaped = true;
+                    if part.reap_once() {
+                        continue;
+                    }
+                }
                 return Outcome::Timeout;
             }
             part.sleep(timeout);
