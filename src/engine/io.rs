@@ -78,6 +78,9 @@ pub enum Step {
 }
 
 const MSG_OOB_WIN: u32 = 0x1;
+/// `IORING_RECVSEND_POLL_FIRST`: an operation is only submitted after a direct try found the
+/// socket not ready, so the kernel arms its poll at once instead of trying again.
+const POLL_FIRST: u16 = 1;
 
 /// Interpret a syscall or CQE result (`res` bytes, or `-errno`) for `op`.
 fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
@@ -218,6 +221,7 @@ fn submit(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32) {
             }
             opcode::RecvMsg::new(fd, &mut op.msg)
                 .flags(fl as u32)
+                .ioprio(POLL_FIRST)
                 .build()
         }
         Kind::Send => {
@@ -226,7 +230,10 @@ fn submit(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32) {
             if op.whole {
                 fl |= libc::MSG_WAITALL;
             }
-            opcode::SendMsg::new(fd, &op.msg).flags(fl as u32).build()
+            opcode::SendMsg::new(fd, &op.msg)
+                .flags(fl as u32)
+                .ioprio(POLL_FIRST)
+                .build()
         }
     };
     op.in_kernel = true;

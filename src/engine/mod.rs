@@ -89,6 +89,13 @@ fn refresh(io: &mut io::Io) {
     }
 }
 
+/// A thread waited (even without sleeping): it is active and will reap when it sleeps.
+pub fn note_wait() {
+    if let Some(r) = ring() {
+        r.begin_wait();
+    }
+}
+
 /// Reap what is ready now, if no other thread is reaping.
 pub fn reap_now() {
     if let Some(r) = ring() {

@@ -47,6 +47,8 @@ pub struct Ring {
     idle: AtomicBool,
     /// Operations submitted whose completion has not been reaped.
     in_flight: AtomicUsize,
+    /// SQEs pushed and not yet handed to the kernel.
+    unsubmitted: AtomicBool,
 }
 
 fn eventfd() -> std::io::Result<RawFd> {
@@ -107,6 +109,8 @@ impl Ring {
             .setup_cqsize(32768)
             .setup_clamp()
             .setup_submit_all()
+            .setup_coop_taskrun()
+            .setup_taskrun_flag()
             .build(entries)
             .map_err(|e| format!("io_uring_setup failed: {e}"))?;
         let mut probe = Probe::new();
@@ -135,6 +139,7 @@ impl Ring {
             ctl,
             idle: AtomicBool::new(false),
             in_flight: AtomicUsize::new(0),
+            unsubmitted: AtomicBool::new(false),
         })
     }
 
@@ -159,18 +164,23 @@ impl Ring {
                     break;
                 }
                 sq.sync();
+                self.unsubmitted.store(true, Ordering::Release);
                 self.enter();
                 sq.sync();
             }
             sq.sync();
+            self.unsubmitted.store(true, Ordering::Release);
         }
         if counts_as_op && self.idle.swap(false, Ordering::SeqCst) {
             self.kick();
         }
     }
 
-    /// Hand queued SQEs to the kernel.
+    /// Hand queued SQEs to the kernel (no syscall when nothing was pushed).
     pub fn enter(&self) {
+        if !self.unsubmitted.swap(false, Ordering::AcqRel) {
+            return;
+        }
         loop {
             match self.uring.submitter().submit() {
                 Ok(_) => return,

@@ -81,8 +81,10 @@ pub fn deadline(ms: u32) -> Option<Instant> {
 /// the thread's queued calls. The thread reaps io_uring completions while it sleeps whenever
 /// it holds the reaping token.
 pub fn wait(objs: &[Arc<Event>], all: bool, deadline: Option<Instant>, alertable: bool) -> Outcome {
-    // Fast path: already satisfied, no registration needed.
+    // Fast path: already satisfied, no registration needed. It still counts as a wait, so
+    // the completion thread leaves reaping to this thread.
     if let Some(i) = check(objs, all) {
+        engine::note_wait();
         return Outcome::Object(i);
     }
     thread::with_current(|w| {
@@ -137,11 +139,11 @@ pub fn waitable(h: usize) -> WsResult<Arc<Event>> {
     }
 }
 
-/// Resolve a caller's handle array (1..=64 entries).
+/// Resolve a caller's handle array (1..=64 entries) into `out`.
 ///
 /// # Safety
 /// `handles` must be NULL or point to `n` handles.
-unsafe fn resolve(n: u32, handles: *const usize) -> WsResult<Vec<Arc<Event>>> {
+unsafe fn resolve(n: u32, handles: *const usize, out: &mut Vec<Arc<Event>>) -> WsResult<()> {
     if n == 0 || n > MAXIMUM_WAIT_OBJECTS {
         return Err(WsaError::ERROR_INVALID_PARAMETER);
     }
@@ -150,14 +152,27 @@ unsafe fn resolve(n: u32, handles: *const usize) -> WsResult<Vec<Arc<Event>>> {
     }
     // SAFETY: `n` handles by the caller's contract.
     let hs = unsafe { std::slice::from_raw_parts(handles, n as usize) };
-    hs.iter().map(|&h| waitable(h)).collect()
+    for &h in hs {
+        out.push(waitable(h)?);
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// The object list of the thread's current wait, kept between waits so a wait allocates
+    /// nothing once warm (a wait nested in an APC gets a fresh list).
+    static OBJS: std::cell::Cell<Vec<Arc<Event>>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 unsafe fn wait_many(n: u32, handles: *const usize, all: i32, ms: u32, alertable: i32) -> u32 {
     ffi::win(WAIT_FAILED, || {
+        let mut objs = OBJS.with(|c| c.take());
         // SAFETY: forwarded caller contract.
-        let objs = unsafe { resolve(n, handles) }?;
-        Ok(wait(&objs, all != 0, deadline(ms), alertable != 0).code())
+        let r = unsafe { resolve(n, handles, &mut objs) }
+            .map(|_| wait(&objs, all != 0, deadline(ms), alertable != 0).code());
+        objs.clear();
+        OBJS.with(|c| c.set(objs));
+        r
     })
 }
 
