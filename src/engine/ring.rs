@@ -25,6 +25,8 @@ const REAPER: u8 = 2;
 
 /// How long the completion thread leaves reaping to waiting threads before it checks again.
 const GRACE_MS: i32 = 1;
+/// Grace periods with nothing in flight before the completion thread sleeps without a timeout.
+const IDLE_AFTER: u32 = 50;
 
 /// `user_data` of SQEs whose completions carry no operation (cancel requests).
 pub const TAG_INTERNAL: u64 = u64::MAX;
@@ -265,9 +267,17 @@ impl Ring {
 
     /// The completion thread: reaps whenever no waiting thread has for a grace period.
     pub fn run_reaper(&self) {
+        // Grace periods in a row with nothing in flight; after IDLE_AFTER of them the thread
+        // sleeps until an operation is pushed (a busy server never pays for that wake-up).
+        let mut quiet = 0u32;
         loop {
             let seen = self.epoch.load(Ordering::Acquire);
-            let timeout = if self.in_flight.load(Ordering::Acquire) > 0 {
+            if self.in_flight.load(Ordering::Acquire) > 0 {
+                quiet = 0;
+            } else {
+                quiet = quiet.saturating_add(1);
+            }
+            let timeout = if quiet < IDLE_AFTER {
                 GRACE_MS
             } else {
                 // Store then load on two variables: SeqCst on both sides (here and in
@@ -285,8 +295,15 @@ impl Ring {
                 drain_fd(self.ctl);
             }
             self.idle.store(false, Ordering::Release);
-            if self.epoch.load(Ordering::Acquire) != seen && timeout != -1 {
-                // Threads are waiting (and reaping); look again after another grace period.
+            if timeout == -1 {
+                // Woken by a push: give waiting threads a grace period to reap it first.
+                quiet = 0;
+                continue;
+            }
+            if self.epoch.load(Ordering::Acquire) != seen
+                || self.in_flight.load(Ordering::Acquire) == 0
+            {
+                // Threads are waiting (and reaping), or there is nothing to reap.
                 continue;
             }
             if self
