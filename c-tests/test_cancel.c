@@ -33,11 +33,6 @@
 #include "testutil.h"
 #include <pthread.h>
 
-/* NTSTATUS values read straight from OVERLAPPED.Internal (zero-extended, as Windows stores it). */
-#define T_STATUS_PENDING 0x00000103u
-#define T_STATUS_CANCELLED 0xC0000120u
-#define T_STATUS_CONNECTION_ABORTED 0xC0000241u
-
 struct op {
     WSAOVERLAPPED ov;
     char buf[64];

@@ -9,25 +9,7 @@
  * pending rather than WSAEWOULDBLOCK. */
 #include "testutil.h"
 
-/* NTSTATUS values seen in OVERLAPPED.Internal (ntstatus.h). */
-#define T_STATUS_SUCCESS 0x00000000u
-#define T_STATUS_PENDING 0x00000103u
-#define T_STATUS_CONNECTION_RESET 0xC000020Du
-
 #define WAIT_MS 3000
-
-static DWORD ov_status(const OVERLAPPED *ov)
-{
-    return (DWORD)ov->Internal;
-}
-
-static void init_ov(OVERLAPPED *ov, HANDLE ev)
-{
-    memset(ov, 0, sizeof(*ov));
-    ov->Internal = 0xdeadbeef;
-    ov->InternalHigh = 0xdeadbeef;
-    ov->hEvent = ev;
-}
 
 static int pair(SOCKET *c, SOCKET *s)
 {

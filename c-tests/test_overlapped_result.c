@@ -8,32 +8,8 @@
 #include "testutil.h"
 #include <pthread.h>
 
-#define T_STATUS_SUCCESS 0x00000000u
-#define T_STATUS_PENDING 0x00000103u
-#define T_STATUS_BUFFER_OVERFLOW 0x80000005u
-#define T_STATUS_IO_TIMEOUT 0xC00000B5u
-#define T_STATUS_CANCELLED 0xC0000120u
-#define T_STATUS_LOCAL_DISCONNECT 0xC000013Bu
-#define T_STATUS_REMOTE_DISCONNECT 0xC000013Cu
-#define T_STATUS_INVALID_CONNECTION 0xC0000140u
-#define T_STATUS_CONNECTION_RESET 0xC000020Du
-#define T_STATUS_CONNECTION_ABORTED 0xC0000241u
-
 #define WAIT_MS 3000
 #define DELAY_MS 200
-
-static DWORD ov_status(const OVERLAPPED *ov)
-{
-    return (DWORD)ov->Internal;
-}
-
-static void init_ov(OVERLAPPED *ov, HANDLE ev)
-{
-    memset(ov, 0, sizeof(*ov));
-    ov->Internal = 0xdeadbeef;
-    ov->InternalHigh = 0xdeadbeef;
-    ov->hEvent = ev;
-}
 
 /* ---- a send made by another thread after a delay ---- */
 struct delayed_send {

@@ -6,25 +6,9 @@
  * fails at once with WSAESHUTDOWN and no completion. */
 #include "testutil.h"
 
-#define T_STATUS_SUCCESS 0x00000000u
-#define T_STATUS_PENDING 0x00000103u
-
 #define WAIT_MS 5000
 #define NSENDS 64
 #define CHUNK 65536
-
-static DWORD ov_status(const OVERLAPPED *ov)
-{
-    return (DWORD)ov->Internal;
-}
-
-static void init_ov(OVERLAPPED *ov, HANDLE ev)
-{
-    memset(ov, 0, sizeof(*ov));
-    ov->Internal = 0xdeadbeef;
-    ov->InternalHigh = 0xdeadbeef;
-    ov->hEvent = ev;
-}
 
 /* Byte j of send i: differs between sends and along each send. */
 static unsigned char pattern(int i, int j)

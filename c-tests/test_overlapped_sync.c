@@ -8,23 +8,8 @@
 #include "testutil.h"
 #include <pthread.h>
 
-#define T_STATUS_SUCCESS 0x00000000u
-
 #define WAIT_MS 3000
 #define DELAY_MS 200
-
-static DWORD ov_status(const OVERLAPPED *ov)
-{
-    return (DWORD)ov->Internal;
-}
-
-static void init_ov(OVERLAPPED *ov, HANDLE ev)
-{
-    memset(ov, 0, sizeof(*ov));
-    ov->Internal = 0xdeadbeef;
-    ov->InternalHigh = 0xdeadbeef;
-    ov->hEvent = ev;
-}
 
 /* ---- a send (or sendto) made by another thread after a delay ---- */
 struct delayed_send {

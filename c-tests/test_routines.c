@@ -24,10 +24,6 @@
 #include "testutil.h"
 #include <pthread.h>
 
-/* NTSTATUS values read straight from OVERLAPPED.Internal (zero-extended, as Windows stores it). */
-#define T_STATUS_PENDING 0x00000103u
-#define T_STATUS_CONNECTION_RESET 0xC000020Du
-
 /* An overlapped operation: the OVERLAPPED first, so the routine can find its tag. */
 struct op {
     WSAOVERLAPPED ov;

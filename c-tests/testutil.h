@@ -333,6 +333,34 @@ static inline void tu_check_tcp_pair_at(const char *file, int line)
     closesocket(s);
 }
 
+/* NTSTATUS values an OVERLAPPED's Internal holds (ntstatus.h), read straight from it. */
+#define T_STATUS_SUCCESS 0x00000000u
+#define T_STATUS_PENDING 0x00000103u
+#define T_STATUS_BUFFER_OVERFLOW 0x80000005u
+#define T_STATUS_IO_TIMEOUT 0xC00000B5u
+#define T_STATUS_CANCELLED 0xC0000120u
+#define T_STATUS_LOCAL_DISCONNECT 0xC000013Bu
+#define T_STATUS_REMOTE_DISCONNECT 0xC000013Cu
+#define T_STATUS_INVALID_CONNECTION 0xC0000140u
+#define T_STATUS_CONNECTION_RESET 0xC000020Du
+#define T_STATUS_CONNECTION_ABORTED 0xC0000241u
+
+/* The status in an OVERLAPPED (Internal, as a DWORD). */
+static inline DWORD ov_status(const OVERLAPPED *ov)
+{
+    return (DWORD)ov->Internal;
+}
+
+/* A fresh OVERLAPPED for event ev, with Internal/InternalHigh poisoned so a test sees what the
+ * library writes. */
+static inline void init_ov(OVERLAPPED *ov, HANDLE ev)
+{
+    memset(ov, 0, sizeof(*ov));
+    ov->Internal = 0xdeadbeef;
+    ov->InternalHigh = 0xdeadbeef;
+    ov->hEvent = ev;
+}
+
 /* Print the summary line and give main()'s return value. */
 static inline int test_done(void)
 {

@@ -191,6 +191,14 @@ fn attempt(sock: &Socket, op: &mut Op) -> Step {
                 n as i32
             }
         }
+        Kind::Send if op.iov.is_empty() => {
+            // A datagram Windows accepts and delivers nowhere (port 0): nothing to move.
+            return Step::Done {
+                status: STATUS_SUCCESS,
+                bytes: op.done,
+                flags: 0,
+            };
+        }
         Kind::Send => {
             op.prepare_msg();
             let fl = op.lflags | libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;

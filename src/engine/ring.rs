@@ -166,8 +166,9 @@ impl Ring {
                     break;
                 }
                 sq.sync();
-                self.unsubmitted.store(true, Ordering::Release);
-                self.enter();
+                // Flush without reaping: a reap could complete operations that push again
+                // and take this lock.
+                self.submit_raw();
                 sq.sync();
             }
             sq.sync();
@@ -178,24 +179,32 @@ impl Ring {
         }
     }
 
+    /// Hand the SQ to the kernel once; `false` when the kernel asks to retry later.
+    fn submit_raw(&self) -> bool {
+        loop {
+            match self.uring.submitter().submit() {
+                Ok(_) => return true,
+                Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
+                Err(e) => match e.raw_os_error() {
+                    Some(libc::EAGAIN) | Some(libc::EBUSY) => {
+                        std::thread::yield_now();
+                        return false;
+                    }
+                    _ => return true,
+                },
+            }
+        }
+    }
+
     /// Hand queued SQEs to the kernel (no syscall when nothing was pushed).
     pub fn enter(&self) {
         if !self.unsubmitted.swap(false, Ordering::AcqRel) {
             return;
         }
-        loop {
-            match self.uring.submitter().submit() {
-                Ok(_) => return,
-                Err(e) => match e.raw_os_error() {
-                    Some(libc::EINTR) => continue,
-                    // The kernel is short of memory or the CQ overflowed: let reapers run.
-                    Some(libc::EAGAIN) | Some(libc::EBUSY) => {
-                        self.reap();
-                        std::thread::yield_now();
-                    }
-                    _ => return,
-                },
-            }
+        // The kernel short of memory or with an overflowed CQ asks to retry: reap (when no
+        // one else is) and try again.
+        while !self.submit_raw() {
+            self.reap();
         }
     }
 
