@@ -28,6 +28,9 @@ use std::sync::Arc;
 pub struct Io {
     q: [VecDeque<u32>; 2],
     busy: [bool; 2],
+    /// The last receive started on an idle queue had to wait for data: the next one goes
+    /// straight to the kernel instead of a direct try (see `issue`).
+    recv_waited: bool,
     /// The fork generation the queues belong to (see `engine::forked`).
     gen: u64,
 }
@@ -216,6 +219,13 @@ fn attempt(sock: &Socket, op: &mut Op) -> Step {
 
 /// Hand the head operation of a queue to the kernel.
 fn submit(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32) {
+    submit_as(ring, sock, io, idx, true)
+}
+
+/// [`submit`], choosing whether the kernel arms its poll first (`poll_first`: a direct try just
+/// found the socket not ready) or tries the operation inline while submitting.
+fn submit_as(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32, poll_first: bool) {
+    let prio = if poll_first { POLL_FIRST } else { 0 };
     // SAFETY: the op is at the head of a queue of `sock`, whose io lock the caller holds.
     let op = unsafe { op::get(idx) };
     let fd = types::Fd(sock.fd);
@@ -229,7 +239,7 @@ fn submit(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32) {
             }
             opcode::RecvMsg::new(fd, &mut op.msg)
                 .flags(fl as u32)
-                .ioprio(POLL_FIRST)
+                .ioprio(prio)
                 .build()
         }
         Kind::Send => {
@@ -240,7 +250,7 @@ fn submit(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32) {
             }
             opcode::SendMsg::new(fd, &op.msg)
                 .flags(fl as u32)
-                .ioprio(POLL_FIRST)
+                .ioprio(prio)
                 .build()
         }
     };
@@ -340,6 +350,39 @@ pub fn issue(ring: &Ring, sock: &Arc<Socket>, idx: u32) -> Result<Issued, WsaErr
         unsafe { op::free(idx) };
         return Err(WsaError::WSAENOTSOCK);
     }
+    if io.q[dir].is_empty() && !io.busy[dir] && op.kind == Kind::Recv && io.recv_waited {
+        // The socket's last receive had to wait: this one goes straight to the kernel, which
+        // tries it inline while submitting (one syscall instead of a direct try that would
+        // likely find nothing, plus a submission). An inline completion is in the CQ when
+        // `enter` returns: reaping it here (after any concurrent reaper's pass) makes a
+        // receive that found data report completion at once, as a direct try would. A socket
+        // whose receives find data goes back to direct tries, which cost less then.
+        if sock.is_stream() && sock.st.lock().reset {
+            drop(io);
+            // SAFETY: never queued or submitted.
+            unsafe { op::free(idx) };
+            return Err(WsaError::WSAECONNRESET);
+        }
+        let ov = op.ov as *const Overlapped;
+        io.q[dir].push_back(idx);
+        submit_as(ring, sock, &mut io, idx, false);
+        drop(io);
+        ring.enter();
+        ring.reap_wait();
+        // SAFETY: the caller's OVERLAPPED, valid until completion and after.
+        let now = unsafe { status_of(ov) } == STATUS_SUCCESS;
+        if now {
+            sock.io.lock().recv_waited = false;
+            // SAFETY: as above; written before the status.
+            return Ok(unsafe {
+                Issued::Now {
+                    bytes: (*ov).internal_high,
+                    flags: (*ov).offset,
+                }
+            });
+        }
+        return Ok(Issued::Pending);
+    }
     if io.q[dir].is_empty() && !io.busy[dir] {
         match attempt(sock, op) {
             Step::Again => {}
@@ -363,6 +406,9 @@ pub fn issue(ring: &Ring, sock: &Arc<Socket>, idx: u32) -> Result<Issued, WsaErr
                 unsafe { op::free(idx) };
                 return Err(e);
             }
+        }
+        if op.kind == Kind::Recv {
+            io.recv_waited = true;
         }
         io.q[dir].push_back(idx);
         submit(ring, sock, &mut io, idx);

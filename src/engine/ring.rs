@@ -222,9 +222,20 @@ impl Ring {
 
     /// Reap every completion available, unless another thread is reaping. Returns how many.
     pub fn reap(&self) -> usize {
-        let Some(_g) = self.reap.try_lock() else {
-            return 0;
-        };
+        match self.reap.try_lock() {
+            Some(_g) => self.drain_cq(),
+            None => 0,
+        }
+    }
+
+    /// Reap every completion available, after the pass of any thread reaping now.
+    pub fn reap_wait(&self) -> usize {
+        let _g = self.reap.lock();
+        self.drain_cq()
+    }
+
+    /// Dispatch the CQ's completions; the caller holds `self.reap`.
+    fn drain_cq(&self) -> usize {
         let mut n = 0;
         loop {
             // SAFETY: the CQ is only touched under `self.reap`.
