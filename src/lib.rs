@@ -11,6 +11,7 @@
 pub mod abi;
 pub mod engine;
 pub mod error;
+pub mod ext;
 pub mod ffi;
 pub mod handle;
 pub mod resolve;

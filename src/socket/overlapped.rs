@@ -112,6 +112,13 @@ impl Request {
     /// Fill a record, mark the OVERLAPPED in progress and issue it.
     fn issue(&self, fill: impl FnOnce(&mut op::Op) -> WsResult<()>) -> WsResult<Issued> {
         let ring = engine::ring_or_start()?;
+        let idx = self.prepare(fill)?;
+        engine::io::issue(ring, &self.sock, idx)
+    }
+
+    /// Take a record, fill it, give it its notification and mark the OVERLAPPED in progress.
+    /// The record is the caller's to issue or complete.
+    fn prepare(&self, fill: impl FnOnce(&mut op::Op) -> WsResult<()>) -> WsResult<u32> {
         let notify = self.notify()?;
         let idx = op::alloc().ok_or(WsaError::WSAENOBUFS)?;
         // SAFETY: just allocated; this thread is its only user.
@@ -133,8 +140,32 @@ impl Request {
         // SAFETY: the caller's OVERLAPPED, valid until the operation completes.
         unsafe { engine::io::mark_pending(self.ov) };
         self.sock.signal.reset();
-        engine::io::issue(ring, &self.sock, idx)
+        Ok(idx)
     }
+}
+
+/// Report an overlapped operation whose result is known when it is issued (Windows'
+/// "deferred completion" of `WSAIoctl`): the OVERLAPPED gets the status and count, then the
+/// event is set or the routine queued, exactly as for a completion from the ring. `ov` must
+/// be non-NULL and the caller's live OVERLAPPED.
+pub(crate) fn complete_now(
+    sock: &Arc<Socket>,
+    ov: *mut Overlapped,
+    routine: Routine,
+    status: u32,
+    bytes: usize,
+) -> WsResult<()> {
+    let req = Request {
+        sock: sock.clone(),
+        ov,
+        routine,
+    };
+    let idx = req.prepare(|op| {
+        op.kind = op::Kind::Send;
+        Ok(())
+    })?;
+    engine::io::complete_at_once(sock, idx, status, bytes);
+    Ok(())
 }
 
 /// Turn an issue result into the Winsock return: 0 with the count (and flags) written when
