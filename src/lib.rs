@@ -14,6 +14,7 @@ pub mod error;
 pub mod ext;
 pub mod ffi;
 pub mod handle;
+pub mod iocp;
 pub mod resolve;
 pub mod socket;
 pub mod startup;

@@ -260,7 +260,7 @@ fn submit_as(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32, poll_first: bool
 }
 
 /// Write the result into the caller's OVERLAPPED, then tell whoever listens: the status is
-/// visible before the event is set or the routine queued.
+/// visible before the event is set, the routine queued or the port's packet posted.
 fn deliver(sock: &Socket, op: &mut Op, status: u32, bytes: usize, flags: u32) {
     let ov = op.ov as *mut Overlapped;
     if op.from != 0 && op.addr.len > 0 && op.addr.family() != libc::AF_UNSPEC {
@@ -287,7 +287,24 @@ fn deliver(sock: &Socket, op: &mut Op, status: u32, bytes: usize, flags: u32) {
             flags,
         }),
     }
-    sock.signal.set();
+    if let Some((port, key)) = op.port.take() {
+        port.post(crate::iocp::Packet {
+            key,
+            ov: op.ov,
+            status,
+            bytes: bytes as u32,
+        });
+    }
+    if !sock.skips(crate::iocp::FILE_SKIP_SET_EVENT_ON_HANDLE) {
+        sock.signal.set();
+    }
+}
+
+/// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`: an operation that succeeds at once posts no packet.
+fn skip_port_if_now(sock: &Socket, op: &mut Op, status: u32) {
+    if status == STATUS_SUCCESS && sock.skips(crate::iocp::FILE_SKIP_COMPLETION_PORT_ON_SUCCESS) {
+        op.port = None;
+    }
 }
 
 /// Complete and free a record the caller owns. The caller holds its own reference to the
@@ -303,6 +320,8 @@ fn finish(sock: &Socket, idx: u32, status: u32, bytes: usize, flags: u32) {
 /// Complete a filled-in record that never goes to the kernel, at once: for operations whose
 /// result is known when they are issued. It is delivered as a completion from the ring is.
 pub fn complete_at_once(sock: &Socket, idx: u32, status: u32, bytes: usize) {
+    // SAFETY: allocated by the caller and never queued.
+    skip_port_if_now(sock, unsafe { op::get(idx) }, status);
     finish(sock, idx, status, bytes, 0);
 }
 
@@ -356,7 +375,12 @@ pub fn issue(ring: &Ring, sock: &Arc<Socket>, idx: u32) -> Result<Issued, WsaErr
         unsafe { op::free(idx) };
         return Err(WsaError::WSAENOTSOCK);
     }
-    if io.q[dir].is_empty() && !io.busy[dir] && op.kind == Kind::Recv && io.recv_waited {
+    if io.q[dir].is_empty()
+        && !io.busy[dir]
+        && op.kind == Kind::Recv
+        && io.recv_waited
+        && !(op.port.is_some() && sock.skips(crate::iocp::FILE_SKIP_COMPLETION_PORT_ON_SUCCESS))
+    {
         // The socket's last receive had to wait: this one goes straight to the kernel, which
         // tries it inline while submitting (one syscall instead of a direct try that would
         // likely find nothing, plus a submission). An inline completion is in the CQ when
@@ -398,6 +422,7 @@ pub fn issue(ring: &Ring, sock: &Arc<Socket>, idx: u32) -> Result<Issued, WsaErr
                 flags,
             } => {
                 drop(io);
+                skip_port_if_now(sock, op, status);
                 finish(sock, idx, status, bytes, flags);
                 // An operation that completed with a warning (a truncated datagram) reports
                 // pending, as Windows does; its completion is already delivered.

@@ -51,6 +51,8 @@ pub struct Op {
     /// The caller's OVERLAPPED.
     pub ov: usize,
     pub notify: Notify,
+    /// The completion port that gets a packet, and its key.
+    pub port: Option<(Arc<crate::iocp::Port>, usize)>,
     /// Thread that issued the operation (`CancelIo`).
     pub tid: u32,
     /// The caller's buffers; consumed from the front as a send or `MSG_WAITALL` receive
@@ -90,6 +92,7 @@ impl Default for Op {
             sock: None,
             ov: 0,
             notify: Notify::None,
+            port: None,
             tid: 0,
             iov: Vec::new(),
             first: 0,
@@ -154,6 +157,7 @@ impl Op {
     fn clear(&mut self) {
         self.sock = None;
         self.notify = Notify::None;
+        self.port = None;
         self.iov.clear();
         self.first = 0;
         self.from = 0;

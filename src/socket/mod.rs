@@ -109,6 +109,10 @@ pub struct Socket {
     /// Set whenever an overlapped operation on the socket completes: what a wait on the
     /// socket handle itself waits for, as Windows signals a file handle.
     pub signal: Arc<crate::wait::event::Event>,
+    /// The completion port the socket is associated with, and its key.
+    pub port: once_cell::sync::OnceCell<(Arc<crate::iocp::Port>, usize)>,
+    /// `SetFileCompletionNotificationModes` flags.
+    pub notify_modes: std::sync::atomic::AtomicU8,
 }
 
 impl Drop for Socket {
@@ -180,6 +184,8 @@ impl Socket {
             waiters: Mutex::new(Vec::new()),
             io: Mutex::new(Default::default()),
             signal: Arc::new(crate::wait::event::Event::new(true, false)),
+            port: once_cell::sync::OnceCell::new(),
+            notify_modes: std::sync::atomic::AtomicU8::new(0),
         }
     }
 
@@ -221,6 +227,11 @@ impl Socket {
         un.len = std::mem::size_of::<libc::sa_family_t>() as libc::socklen_t;
         // SAFETY: a valid AF_UNSPEC address of the stated length.
         unsafe { libc::connect(self.fd, un.as_ptr(), un.len) };
+    }
+
+    /// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS` / `FILE_SKIP_SET_EVENT_ON_HANDLE` are set.
+    pub fn skips(&self, flag: u8) -> bool {
+        self.notify_modes.load(Ordering::Acquire) & flag != 0
     }
 
     pub fn is_closing(&self) -> bool {

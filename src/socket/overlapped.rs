@@ -97,6 +97,10 @@ impl Request {
     /// event (the low bit of hEvent is a flag for completion ports, not part of the handle).
     fn notify(&self) -> WsResult<op::Notify> {
         if let Some(f) = self.routine.filter(|_| self.overlapped()) {
+            if self.sock.port.get().is_some() {
+                // A socket bound to a completion port reports there, never to a routine.
+                return Err(WsaError::WSAEINVAL);
+            }
             return Ok(op::Notify::Routine(thread::current(), f));
         }
         // SAFETY: the caller's OVERLAPPED.
@@ -137,6 +141,12 @@ impl Request {
             e.reset();
         }
         op.notify = notify;
+        // SAFETY: the caller's OVERLAPPED.
+        let low_bit = unsafe { (*self.ov).h_event } & 1 != 0;
+        if !low_bit {
+            // The low bit of hEvent keeps the completion off the socket's port.
+            op.port = self.sock.port.get().cloned();
+        }
         // SAFETY: the caller's OVERLAPPED, valid until the operation completes.
         unsafe { engine::io::mark_pending(self.ov) };
         self.sock.signal.reset();
