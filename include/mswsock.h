@@ -5,8 +5,8 @@
  * TRANSMIT_FILE_BUFFERS, TRANSMIT_PACKETS_ELEMENT, and the Microsoft-specific socket options.
  * Pulls in <winsock2.h>.
  *
- * Types, GUIDs and constants only: obtain the functions with
- * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) once the library provides them.
+ * Obtain the functions with WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER); AcceptEx and
+ * GetAcceptExSockaddrs are also exported by name, as mswsock.dll exports them.
  */
 #ifndef _MSWSOCK_
 #define _MSWSOCK_
@@ -74,6 +74,9 @@ typedef VOID (PASCAL *LPFN_GETACCEPTEXSOCKADDRS)(PVOID lpOutputBuffer, DWORD dwR
                                                  LPINT RemoteSockaddrLength);
 #define WSAID_GETACCEPTEXSOCKADDRS \
     { 0xb5367df2, 0xcbac, 0x11cf, { 0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92 } }
+
+WINSOCK_API_LINKAGE BOOL PASCAL AcceptEx(SOCKET sListenSocket, SOCKET sAcceptSocket, PVOID lpOutputBuffer, DWORD dwReceiveDataLength, DWORD dwLocalAddressLength, DWORD dwRemoteAddressLength, LPDWORD lpdwBytesReceived, LPOVERLAPPED lpOverlapped);
+WINSOCK_API_LINKAGE VOID PASCAL GetAcceptExSockaddrs(PVOID lpOutputBuffer, DWORD dwReceiveDataLength, DWORD dwLocalAddressLength, DWORD dwRemoteAddressLength, struct sockaddr **LocalSockaddr, LPINT LocalSockaddrLength, struct sockaddr **RemoteSockaddr, LPINT RemoteSockaddrLength);
 
 /* ---- TransmitPackets ---- */
 #define TP_ELEMENT_MEMORY 1

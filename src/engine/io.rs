@@ -78,6 +78,9 @@ pub enum Step {
     Error(WsaError),
     /// Not finished: wait for the socket.
     Again,
+    /// An `AcceptEx` took its connection and continues as a receive on the accepted socket
+    /// (`op.sock`, already switched): the record leaves the listener's queue.
+    Handoff,
 }
 
 const MSG_OOB_WIN: u32 = 0x1;
@@ -88,6 +91,10 @@ const POLL_FIRST: u16 = 1;
 /// Interpret a syscall or CQE result (`res` bytes, or `-errno`) for `op`.
 fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
     if op.forced || (op.cancel && (res == -libc::ECANCELED || res == -libc::EINTR)) {
+        if op.kind == Kind::Accept && res >= 0 {
+            // SAFETY: the connection the cancelled accept took; nobody else has the fd.
+            unsafe { libc::close(res) };
+        }
         return Step::Done {
             status: op.cancel_status,
             bytes: 0,
@@ -98,6 +105,13 @@ fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
         let e = -res;
         if e == libc::EAGAIN || e == libc::EINTR {
             return Step::Again;
+        }
+        if op.kind == Kind::Accept {
+            // A connection reset while queued is skipped, as Windows' accept skips it.
+            if e == libc::ECONNABORTED {
+                return Step::Again;
+            }
+            return Step::Error(crate::error::from_errno(e));
         }
         if e == libc::ECONNRESET && op.kind != Kind::Send && sock.is_stream() {
             sock.st.lock().reset = true;
@@ -113,6 +127,22 @@ fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
         return Step::Error(WsaError::WSAECONNRESET);
     }
     match op.kind {
+        Kind::Accept => crate::ext::accepted(op, res),
+        Kind::Connect => {
+            match crate::ext::connected(sock, res as i16) {
+                Err(e) => Step::Error(e),
+                Ok(true) if op.total > 0 => {
+                    // Connected: the optional data goes out on the same record.
+                    op.kind = Kind::Send;
+                    attempt(sock, op)
+                }
+                Ok(_) => Step::Done {
+                    status: STATUS_SUCCESS,
+                    bytes: 0,
+                    flags: 0,
+                },
+            }
+        }
         Kind::PollIn => {
             if res as i16 & libc::POLLERR != 0 {
                 let e = sock.linux_int(libc::SOL_SOCKET, libc::SO_ERROR);
@@ -168,10 +198,31 @@ fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
 /// One non-blocking try at `op` with a direct syscall.
 fn attempt(sock: &Socket, op: &mut Op) -> Step {
     let res = match op.kind {
-        Kind::PollIn => {
+        Kind::Accept => {
+            // SAFETY: plain syscall on the listener; the new fd is owned by the record's step.
+            let fd = unsafe {
+                libc::accept4(
+                    sock.fd,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+                )
+            };
+            if fd < 0 {
+                -crate::socket::errno()
+            } else {
+                fd
+            }
+        }
+        Kind::PollIn | Kind::Connect => {
+            let events = if op.kind == Kind::Connect {
+                libc::POLLOUT
+            } else {
+                libc::POLLIN
+            };
             let mut p = libc::pollfd {
                 fd: sock.fd,
-                events: libc::POLLIN,
+                events,
                 revents: 0,
             };
             // SAFETY: one live pollfd.
@@ -231,6 +282,10 @@ fn submit_as(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32, poll_first: bool
     let fd = types::Fd(sock.fd);
     let e: squeue::Entry = match op.kind {
         Kind::PollIn => opcode::PollAdd::new(fd, libc::POLLIN as u32).build(),
+        Kind::Connect => opcode::PollAdd::new(fd, libc::POLLOUT as u32).build(),
+        Kind::Accept => opcode::Accept::new(fd, std::ptr::null_mut(), std::ptr::null_mut())
+            .flags(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC)
+            .build(),
         Kind::Recv => {
             op.prepare_msg();
             let mut fl = op.lflags;
@@ -347,8 +402,37 @@ fn start_next(ring: &Ring, sock: &Socket, io: &mut Io, dir: usize) {
                 io.q[dir].pop_front();
                 finish(sock, idx, status::from_error(e), 0, 0);
             }
+            Step::Handoff => {
+                io.q[dir].pop_front();
+                resume(ring, idx);
+            }
         }
     }
+}
+
+/// Continue an `AcceptEx` record as a receive on its accepted socket (`op.sock`). Called
+/// with the listener's io lock held or not; the accepted socket's lock is taken inside (a
+/// listener is never its own accepted socket, so the order listener -> accepted is fixed).
+fn resume(ring: &Ring, idx: u32) {
+    // SAFETY: the record left the listener's queue; this thread owns it until it is queued.
+    let op = unsafe { op::get(idx) };
+    let Some(target) = op.sock.clone() else {
+        return;
+    };
+    let mut io = target.io.lock();
+    super::refresh(&mut io);
+    if target.is_closing() {
+        drop(io);
+        finish(&target, idx, STATUS_CANCELLED, 0, 0);
+        return;
+    }
+    let idle = io.q[0].is_empty() && !io.busy[0];
+    io.q[0].push_back(idx);
+    if idle {
+        start_next(ring, &target, &mut io, 0);
+    }
+    drop(io);
+    ring.enter();
 }
 
 /// How an issued operation went.
@@ -437,6 +521,22 @@ pub fn issue(ring: &Ring, sock: &Arc<Socket>, idx: u32) -> Result<Issued, WsaErr
                 unsafe { op::free(idx) };
                 return Err(e);
             }
+            Step::Handoff => {
+                drop(io);
+                let ov = op.ov as *const Overlapped;
+                resume(ring, idx);
+                // SAFETY: the caller's OVERLAPPED, valid until completion and after.
+                return Ok(unsafe {
+                    if status_of(ov) == STATUS_SUCCESS {
+                        Issued::Now {
+                            bytes: (*ov).internal_high,
+                            flags: 0,
+                        }
+                    } else {
+                        Issued::Pending
+                    }
+                });
+            }
         }
         if op.kind == Kind::Recv {
             io.recv_waited = true;
@@ -490,6 +590,10 @@ pub fn complete(ring: &Ring, ud: u64, res: i32) {
         Step::Error(e) => {
             io.q[dir].pop_front();
             finish(&sock, idx, status::from_error(e), 0, 0);
+        }
+        Step::Handoff => {
+            io.q[dir].pop_front();
+            resume(ring, idx);
         }
     }
     if !sock.is_closing() {

@@ -32,13 +32,18 @@ pub enum Kind {
     Send,
     /// A zero-length receive: wait for readability, consume nothing.
     PollIn,
+    /// `AcceptEx`: take a connection from the listener into `peer`, then (with a receive
+    /// buffer) continue as a receive on `peer`.
+    Accept,
+    /// `ConnectEx`: wait for a non-blocking connect to finish, then send the optional data.
+    Connect,
 }
 
 impl Kind {
     /// The socket queue the operation goes in: 0 receives, 1 sends.
     pub fn dir(self) -> usize {
         match self {
-            Kind::Send => 1,
+            Kind::Send | Kind::Connect => 1,
             _ => 0,
         }
     }
@@ -66,6 +71,11 @@ pub struct Op {
     /// The caller's `lpFrom` / `lpFromlen` for `WSARecvFrom`, written at completion.
     pub from: usize,
     pub fromlen: usize,
+    /// `AcceptEx`: the socket that takes the connection.
+    pub peer: Option<Arc<Socket>>,
+    /// `AcceptEx`: the output buffer and its receive, local and remote address lengths.
+    pub ext_buf: usize,
+    pub ext_lens: [u32; 3],
     /// Linux `MSG_*` flags for the syscall.
     pub lflags: i32,
     /// Bytes to move in total, and moved so far.
@@ -102,6 +112,9 @@ impl Default for Op {
             has_dest: false,
             from: 0,
             fromlen: 0,
+            peer: None,
+            ext_buf: 0,
+            ext_lens: [0; 3],
             lflags: 0,
             total: 0,
             done: 0,
@@ -158,6 +171,7 @@ impl Op {
         self.sock = None;
         self.notify = Notify::None;
         self.port = None;
+        self.peer = None;
         self.iov.clear();
         self.first = 0;
         self.from = 0;

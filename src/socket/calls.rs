@@ -194,7 +194,7 @@ pub extern "C" fn closesocket(s: SOCKET) -> i32 {
 ///
 /// # Safety
 /// `name` must be NULL or valid for `len` bytes.
-pub(super) unsafe fn addr_for(sock: &Socket, name: *const u8, len: i32) -> WsResult<SockAddr> {
+pub(crate) unsafe fn addr_for(sock: &Socket, name: *const u8, len: i32) -> WsResult<SockAddr> {
     // SAFETY: forwarded contract.
     let a = unsafe { sockaddr::from_win(name, len) }?;
     if a.win_family() != sock.family {
@@ -236,7 +236,7 @@ fn v6only(sock: &Socket) -> bool {
 }
 
 /// Whether the socket has a local address (cached once true).
-fn is_bound(sock: &Socket) -> bool {
+pub(crate) fn is_bound(sock: &Socket) -> bool {
     if sock.st.lock().bound {
         return true;
     }
@@ -368,7 +368,7 @@ pub fn refresh_connect(sock: &Socket) {
 
 /// Record a failed connect: the socket reports it in `exceptfds` and `SO_ERROR`.
 /// A synchronous failure (reported by `connect` itself) leaves `SO_ERROR` at 0, as Windows.
-fn fail_connect(st: &mut super::State, errno: i32, sticky: bool) {
+pub(crate) fn fail_connect(st: &mut super::State, errno: i32, sticky: bool) {
     let e = if errno == 0 {
         libc::ECONNREFUSED
     } else {
@@ -490,7 +490,7 @@ pub fn connect(sock: &Arc<Socket>, a: &SockAddr) -> WsResult<()> {
     Ok(())
 }
 
-fn mark_connected(sock: &Socket) {
+pub(crate) fn mark_connected(sock: &Socket) {
     let peer = linux_peer(sock).ok();
     let mut st = sock.st.lock();
     set_connected(&mut st, peer);

@@ -7,10 +7,10 @@
 //! with `WSAEINTR` when another thread closes its socket. The fd itself is closed when the
 //! last reference to the [`Socket`] goes, so no thread can ever operate on a reused fd.
 
-mod calls;
-mod options;
-mod overlapped;
-mod ports;
+pub(crate) mod calls;
+pub(crate) mod options;
+pub(crate) mod overlapped;
+pub(crate) mod ports;
 mod protocol_info;
 mod select;
 

@@ -35,6 +35,8 @@ pub const SO_PROTOCOL_INFOA: i32 = 0x2004;
 pub const SO_PROTOCOL_INFOW: i32 = 0x2005;
 pub const SO_CONDITIONAL_ACCEPT: i32 = 0x3002;
 pub const SO_CONNECT_TIME: i32 = 0x700C;
+pub const SO_UPDATE_ACCEPT_CONTEXT: i32 = 0x700B;
+pub const SO_UPDATE_CONNECT_CONTEXT: i32 = 0x7010;
 
 const TCP_NODELAY: i32 = 1;
 const TCP_KEEPALIVE: i32 = 3;
@@ -582,6 +584,13 @@ fn get_option(sock: &Socket, level: i32, name: i32, out: &mut [u8]) -> WsResult<
 }
 
 fn set_option(sock: &Socket, level: i32, name: i32, val: &[u8], len: i32) -> WsResult<()> {
+    match (level, name) {
+        (SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT) => {
+            return crate::ext::update_accept_context(sock, val)
+        }
+        (SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT) => return crate::ext::update_connect_context(sock),
+        _ => {}
+    }
     if level == SOL_SOCKET && (name == SO_PROTOCOL_INFOA || name == SO_PROTOCOL_INFOW) {
         return Err(WsaError::WSAENOPROTOOPT);
     }

@@ -154,6 +154,22 @@ impl Request {
     }
 }
 
+/// Issue an operation of the extension functions (`AcceptEx`, `ConnectEx`) on `sock`: the
+/// record is filled by `fill` and completes through the event and the port as any overlapped
+/// operation does (these functions take no completion routine).
+pub(crate) fn issue_op(
+    sock: &Arc<Socket>,
+    ov: *mut Overlapped,
+    fill: impl FnOnce(&mut op::Op) -> WsResult<()>,
+) -> WsResult<Issued> {
+    Request {
+        sock: sock.clone(),
+        ov,
+        routine: None,
+    }
+    .issue(fill)
+}
+
 /// Report an overlapped operation whose result is known when it is issued (Windows'
 /// "deferred completion" of `WSAIoctl`): the OVERLAPPED gets the status and count, then the
 /// event is set or the routine queued, exactly as for a completion from the ring. `ov` must
