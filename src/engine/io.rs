@@ -173,6 +173,9 @@ fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
             if !sock.is_stream() && op.msg.msg_flags & libc::MSG_TRUNC != 0 {
                 st = status::STATUS_BUFFER_OVERFLOW;
             }
+            if op.wsamsg != 0 {
+                flags |= crate::ext::msg::win_flags(op.msg.msg_flags, sock.is_stream());
+            }
             op.addr.len = op.msg.msg_namelen;
             Step::Done {
                 status: st,
@@ -322,6 +325,12 @@ fn deliver(sock: &Socket, op: &mut Op, status: u32, bytes: usize, flags: u32) {
         // SAFETY: the caller's lpFrom / lpFromlen, which Windows requires to stay valid
         // until the operation completes; `to_win` checks the length it is given.
         let _ = unsafe { sockaddr::to_win(&op.addr, op.from as *mut u8, op.fromlen as *mut i32) };
+    }
+    let mut flags = flags;
+    if op.wsamsg != 0 && op.kind == Kind::Recv {
+        let n = op.msg.msg_controllen.min(op.ctrl.len());
+        // SAFETY: the caller's WSAMSG, valid until the operation completes (Windows' contract).
+        flags = unsafe { crate::ext::msg::deliver(op.wsamsg as *mut _, &op.ctrl[..n], flags) };
     }
     // SAFETY: the caller's OVERLAPPED stays valid until completion (Windows' contract).
     unsafe {

@@ -76,6 +76,10 @@ pub struct Op {
     /// `AcceptEx`: the output buffer and its receive, local and remote address lengths.
     pub ext_buf: usize,
     pub ext_lens: [u32; 3],
+    /// `WSARecvMsg` / `WSASendMsg`: the caller's `WSAMSG` (receives) and the Linux control
+    /// data received or to send (capacity kept across reuse).
+    pub wsamsg: usize,
+    pub ctrl: Vec<u8>,
     /// Linux `MSG_*` flags for the syscall.
     pub lflags: i32,
     /// Bytes to move in total, and moved so far.
@@ -115,6 +119,8 @@ impl Default for Op {
             peer: None,
             ext_buf: 0,
             ext_lens: [0; 3],
+            wsamsg: 0,
+            ctrl: Vec::new(),
             lflags: 0,
             total: 0,
             done: 0,
@@ -135,6 +141,10 @@ impl Op {
         let rest = &mut self.iov[self.first..];
         self.msg.msg_iov = rest.as_mut_ptr();
         self.msg.msg_iovlen = rest.len();
+        if !self.ctrl.is_empty() && self.done == 0 {
+            self.msg.msg_control = self.ctrl.as_mut_ptr() as *mut libc::c_void;
+            self.msg.msg_controllen = self.ctrl.len();
+        }
         match self.kind {
             Kind::Recv => {
                 self.addr = SockAddr::default();
@@ -172,6 +182,8 @@ impl Op {
         self.notify = Notify::None;
         self.port = None;
         self.peer = None;
+        self.wsamsg = 0;
+        self.ctrl.clear();
         self.iov.clear();
         self.first = 0;
         self.from = 0;

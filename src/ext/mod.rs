@@ -26,6 +26,8 @@ use std::sync::Arc;
 /// A GUID as Windows lays it out in memory (`Data1`..`Data4`, little-endian fields).
 pub type Guid = [u8; 16];
 
+pub mod msg;
+
 const fn guid(d1: u32, d2: u16, d3: u16, d4: [u8; 8]) -> Guid {
     let a = d1.to_le_bytes();
     let b = d2.to_le_bytes();
@@ -54,6 +56,18 @@ pub const WSAID_CONNECTEX: Guid = guid(
     0x4660,
     [0x8e, 0xe9, 0x76, 0xe5, 0x8c, 0x74, 0x06, 0x3e],
 );
+pub const WSAID_WSARECVMSG: Guid = guid(
+    0xf689d7c8,
+    0x6f1f,
+    0x436b,
+    [0x8a, 0x53, 0xe5, 0x4f, 0xe3, 0x51, 0xc3, 0x22],
+);
+pub const WSAID_WSASENDMSG: Guid = guid(
+    0xa441e712,
+    0x754f,
+    0x43ca,
+    [0x84, 0xa7, 0x0d, 0xee, 0x44, 0xcf, 0x60, 0x6d],
+);
 pub const WSAID_DISCONNECTEX: Guid = guid(
     0x7fda2e11,
     0x8630,
@@ -70,6 +84,8 @@ pub fn lookup(guid: &Guid) -> Option<usize> {
         WSAID_GETACCEPTEXSOCKADDRS => GetAcceptExSockaddrs as *const () as usize,
         WSAID_CONNECTEX => connect_ex as *const () as usize,
         WSAID_DISCONNECTEX => disconnect_ex as *const () as usize,
+        WSAID_WSARECVMSG => msg::wsa_recv_msg as *const () as usize,
+        WSAID_WSASENDMSG => msg::WSASendMsg as *const () as usize,
         _ => return None,
     };
     Some(f)

@@ -28,7 +28,11 @@ pub type Routine = Option<thread::WsaRoutine>;
 ///
 /// # Safety
 /// `bufs` must be NULL or point to `count` WSABUFs.
-unsafe fn gather(bufs: *const WsaBuf, count: u32, out: &mut Vec<libc::iovec>) -> WsResult<usize> {
+pub(crate) unsafe fn gather(
+    bufs: *const WsaBuf,
+    count: u32,
+    out: &mut Vec<libc::iovec>,
+) -> WsResult<usize> {
     if count == 0 {
         return Err(WsaError::WSAEINVAL);
     }
@@ -162,12 +166,23 @@ pub(crate) fn issue_op(
     ov: *mut Overlapped,
     fill: impl FnOnce(&mut op::Op) -> WsResult<()>,
 ) -> WsResult<Issued> {
+    issue_with(sock, ov, None, fill)
+}
+
+/// [`issue_op`] with a completion routine (`WSARecvMsg`, `WSASendMsg`); on a socket created
+/// without `WSA_FLAG_OVERLAPPED` the call waits for the operation, as the others do.
+pub(crate) fn issue_with(
+    sock: &Arc<Socket>,
+    ov: *mut Overlapped,
+    routine: Routine,
+    fill: impl FnOnce(&mut op::Op) -> WsResult<()>,
+) -> WsResult<Issued> {
     Request {
         sock: sock.clone(),
         ov,
-        routine: None,
+        routine,
     }
-    .issue(fill)
+    .run(fill)
 }
 
 /// Report an overlapped operation whose result is known when it is issued (Windows'
@@ -199,7 +214,7 @@ pub(crate) fn complete_now(
 ///
 /// # Safety
 /// `count` and `flags` must be NULL or writable.
-unsafe fn report(r: Issued, count: *mut u32, flags: *mut u32) -> WsResult<i32> {
+pub(crate) unsafe fn report(r: Issued, count: *mut u32, flags: *mut u32) -> WsResult<i32> {
     match r {
         Issued::Pending => Err(WsaError::WSA_IO_PENDING),
         Issued::Now { bytes, flags: f } => {
