@@ -5,8 +5,8 @@
  * TRANSMIT_FILE_BUFFERS, TRANSMIT_PACKETS_ELEMENT, and the Microsoft-specific socket options.
  * Pulls in <winsock2.h>.
  *
- * Obtain the functions with WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER); AcceptEx and
- * GetAcceptExSockaddrs are also exported by name, as mswsock.dll exports them.
+ * Obtain the functions with WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER); AcceptEx,
+ * GetAcceptExSockaddrs and TransmitFile are also exported by name, as mswsock.dll exports them.
  */
 #ifndef _MSWSOCK_
 #define _MSWSOCK_
@@ -56,6 +56,8 @@ typedef BOOL (PASCAL *LPFN_TRANSMITFILE)(SOCKET hSocket, HANDLE hFile,
                                          DWORD dwReserved);
 #define WSAID_TRANSMITFILE \
     { 0xb5367df0, 0xcbac, 0x11cf, { 0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92 } }
+
+WINSOCK_API_LINKAGE BOOL PASCAL TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytesToWrite, DWORD nNumberOfBytesPerSend, LPOVERLAPPED lpOverlapped, LPTRANSMIT_FILE_BUFFERS lpTransmitBuffers, DWORD dwReserved);
 
 /* ---- AcceptEx / GetAcceptExSockaddrs ---- */
 typedef BOOL (PASCAL *LPFN_ACCEPTEX)(SOCKET sListenSocket, SOCKET sAcceptSocket,

@@ -28,6 +28,7 @@ pub enum Object {
     Socket(Arc<Socket>),
     Event(Arc<crate::wait::event::Event>),
     Port(Arc<crate::iocp::Port>),
+    File(Arc<crate::file::File>),
 }
 
 #[derive(Default)]

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod error;
 pub mod ext;
 pub mod ffi;
+pub mod file;
 pub mod handle;
 pub mod iocp;
 pub mod resolve;

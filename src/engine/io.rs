@@ -128,6 +128,14 @@ fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
     }
     match op.kind {
         Kind::Accept => crate::ext::accepted(op, res),
+        Kind::Transmit => {
+            if res as i16 & (libc::POLLERR | libc::POLLHUP) != 0 {
+                let e = crate::socket::calls::so_error(sock);
+                let e = if e == 0 { libc::EPIPE } else { e };
+                return Step::Error(crate::socket::io_error(sock, true, 0, e));
+            }
+            crate::ext::transmit::step(sock, op)
+        }
         Kind::Connect => {
             match crate::ext::connected(sock, res as i16) {
                 Err(e) => Step::Error(e),
@@ -217,6 +225,7 @@ fn attempt(sock: &Socket, op: &mut Op) -> Step {
                 fd
             }
         }
+        Kind::Transmit => return crate::ext::transmit::step(sock, op),
         Kind::PollIn | Kind::Connect => {
             let events = if op.kind == Kind::Connect {
                 libc::POLLOUT
@@ -285,7 +294,7 @@ fn submit_as(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32, poll_first: bool
     let fd = types::Fd(sock.fd);
     let e: squeue::Entry = match op.kind {
         Kind::PollIn => opcode::PollAdd::new(fd, libc::POLLIN as u32).build(),
-        Kind::Connect => opcode::PollAdd::new(fd, libc::POLLOUT as u32).build(),
+        Kind::Connect | Kind::Transmit => opcode::PollAdd::new(fd, libc::POLLOUT as u32).build(),
         Kind::Accept => opcode::Accept::new(fd, std::ptr::null_mut(), std::ptr::null_mut())
             .flags(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC)
             .build(),

@@ -37,13 +37,31 @@ pub enum Kind {
     Accept,
     /// `ConnectEx`: wait for a non-blocking connect to finish, then send the optional data.
     Connect,
+    /// `TransmitFile` / `TransmitPackets`: send `segs` in order (memory with `sendmsg`, file
+    /// ranges with `sendfile`), waiting for room with `POLL_ADD`.
+    Transmit,
+}
+
+/// One piece of a `TransmitFile` / `TransmitPackets` operation; consumed from the front.
+#[derive(Clone, Copy, Debug)]
+pub enum Seg {
+    Mem {
+        ptr: usize,
+        len: usize,
+    },
+    /// `len` None: to the end of the file.
+    File {
+        fd: i32,
+        off: i64,
+        len: Option<u64>,
+    },
 }
 
 impl Kind {
     /// The socket queue the operation goes in: 0 receives, 1 sends.
     pub fn dir(self) -> usize {
         match self {
-            Kind::Send | Kind::Connect => 1,
+            Kind::Send | Kind::Connect | Kind::Transmit => 1,
             _ => 0,
         }
     }
@@ -80,6 +98,12 @@ pub struct Op {
     /// data received or to send (capacity kept across reuse).
     pub wsamsg: usize,
     pub ctrl: Vec<u8>,
+    /// `TransmitFile` / `TransmitPackets`: what to send, the next piece, the files it reads
+    /// (kept open until the operation ends) and the `TF_*` flags.
+    pub segs: Vec<Seg>,
+    pub seg_at: usize,
+    pub files: Vec<Arc<crate::file::File>>,
+    pub tf_flags: u32,
     /// Linux `MSG_*` flags for the syscall.
     pub lflags: i32,
     /// Bytes to move in total, and moved so far.
@@ -121,6 +145,10 @@ impl Default for Op {
             ext_lens: [0; 3],
             wsamsg: 0,
             ctrl: Vec::new(),
+            segs: Vec::new(),
+            seg_at: 0,
+            files: Vec::new(),
+            tf_flags: 0,
             lflags: 0,
             total: 0,
             done: 0,
@@ -184,6 +212,10 @@ impl Op {
         self.peer = None;
         self.wsamsg = 0;
         self.ctrl.clear();
+        self.segs.clear();
+        self.seg_at = 0;
+        self.files.clear();
+        self.tf_flags = 0;
         self.iov.clear();
         self.first = 0;
         self.from = 0;

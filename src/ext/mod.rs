@@ -27,6 +27,7 @@ use std::sync::Arc;
 pub type Guid = [u8; 16];
 
 pub mod msg;
+pub mod transmit;
 
 const fn guid(d1: u32, d2: u16, d3: u16, d4: [u8; 8]) -> Guid {
     let a = d1.to_le_bytes();
@@ -68,6 +69,18 @@ pub const WSAID_WSASENDMSG: Guid = guid(
     0x43ca,
     [0x84, 0xa7, 0x0d, 0xee, 0x44, 0xcf, 0x60, 0x6d],
 );
+pub const WSAID_TRANSMITFILE: Guid = guid(
+    0xb5367df0,
+    0xcbac,
+    0x11cf,
+    [0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92],
+);
+pub const WSAID_TRANSMITPACKETS: Guid = guid(
+    0xd9689da0,
+    0x1f90,
+    0x11d3,
+    [0x99, 0x71, 0x00, 0xc0, 0x4f, 0x68, 0xc8, 0x76],
+);
 pub const WSAID_DISCONNECTEX: Guid = guid(
     0x7fda2e11,
     0x8630,
@@ -84,6 +97,8 @@ pub fn lookup(guid: &Guid) -> Option<usize> {
         WSAID_GETACCEPTEXSOCKADDRS => GetAcceptExSockaddrs as *const () as usize,
         WSAID_CONNECTEX => connect_ex as *const () as usize,
         WSAID_DISCONNECTEX => disconnect_ex as *const () as usize,
+        WSAID_TRANSMITFILE => transmit::TransmitFile as *const () as usize,
+        WSAID_TRANSMITPACKETS => transmit::transmit_packets as *const () as usize,
         WSAID_WSARECVMSG => msg::wsa_recv_msg as *const () as usize,
         WSAID_WSASENDMSG => msg::WSASendMsg as *const () as usize,
         _ => return None,
@@ -376,7 +391,7 @@ pub unsafe extern "C" fn connect_ex(
 
 /// Give a disconnected socket a fresh, unbound fd under the same handle
 /// (`TF_REUSE_SOCKET`): it can then be the accept socket of `AcceptEx` or connect again.
-fn renew(sock: &Socket) -> WsResult<()> {
+pub(crate) fn renew(sock: &Socket) -> WsResult<()> {
     let lfam = if sock.family == crate::abi::AF_INET6 {
         libc::AF_INET6
     } else {

@@ -453,7 +453,7 @@ pub unsafe extern "C" fn WSASendTo(
 ///
 /// # Safety
 /// `ov` must point to a live OVERLAPPED.
-unsafe fn wait_done(ov: *const Overlapped, signal: &Arc<event::Event>) -> u32 {
+pub(crate) unsafe fn wait_done(ov: *const Overlapped, signal: &Arc<event::Event>) -> u32 {
     loop {
         // SAFETY: the caller's live OVERLAPPED.
         let st = unsafe { engine::io::status_of(ov) };

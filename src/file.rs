@@ -1,0 +1,401 @@
+//! Win32 files, as far as socket programs use them: `CreateFileA/W`, `ReadFile`,
+//! `WriteFile`, `GetFileSize(Ex)`, `SetFilePointer(Ex)`, `DeleteFileA/W`, `CloseHandle`. A
+//! file is a Linux fd behind a handle; its handle is what `TransmitFile` and
+//! `TransmitPackets` send from. Reads and writes are synchronous; with an `OVERLAPPED` they
+//! use its offset and report through it (status, count, event), as Windows does for a file
+//! opened without `FILE_FLAG_OVERLAPPED`.
+
+use crate::engine::io::Overlapped;
+use crate::error::WsaError;
+use crate::ffi::{self, WsResult};
+use crate::handle::{table, Object};
+use crate::status;
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+const GENERIC_READ: u32 = 0x8000_0000;
+const GENERIC_WRITE: u32 = 0x4000_0000;
+const GENERIC_ALL: u32 = 0x1000_0000;
+const FILE_APPEND_DATA: u32 = 0x4;
+const CREATE_NEW: u32 = 1;
+const CREATE_ALWAYS: u32 = 2;
+const OPEN_EXISTING: u32 = 3;
+const OPEN_ALWAYS: u32 = 4;
+const TRUNCATE_EXISTING: u32 = 5;
+const INVALID_HANDLE_VALUE: usize = usize::MAX;
+const INVALID_SET_FILE_POINTER: u32 = u32::MAX;
+const INVALID_FILE_SIZE: u32 = u32::MAX;
+
+/// An open file.
+pub struct File {
+    pub fd: RawFd,
+}
+
+impl Drop for File {
+    fn drop(&mut self) {
+        // SAFETY: the fd is owned by this file and closed once.
+        unsafe { libc::close(self.fd) };
+    }
+}
+
+/// The file a handle names.
+pub fn get(h: usize) -> WsResult<Arc<File>> {
+    match table().get(h) {
+        Some(Object::File(f)) => Ok(f),
+        _ => Err(WsaError::ERROR_INVALID_HANDLE),
+    }
+}
+
+/// `CloseHandle` on a file.
+pub fn close(h: usize) -> WsResult<()> {
+    match table().remove(h) {
+        Some(Object::File(_)) => Ok(()),
+        _ => Err(WsaError::ERROR_INVALID_HANDLE),
+    }
+}
+
+/// A failed file syscall's errno as the Win32 error.
+fn file_error(e: i32) -> WsaError {
+    match e {
+        libc::ENOENT => WsaError::ERROR_FILE_NOT_FOUND,
+        libc::ENOTDIR => WsaError::ERROR_PATH_NOT_FOUND,
+        libc::EACCES | libc::EPERM | libc::EROFS | libc::EISDIR => WsaError::ERROR_ACCESS_DENIED,
+        libc::EEXIST => WsaError::ERROR_FILE_EXISTS,
+        libc::EMFILE | libc::ENFILE => WsaError::ERROR_TOO_MANY_OPEN_FILES,
+        libc::ENOSPC => WsaError::ERROR_DISK_FULL,
+        libc::ENAMETOOLONG => WsaError::ERROR_INVALID_NAME,
+        libc::EINVAL => WsaError::ERROR_INVALID_PARAMETER,
+        libc::EBADF => WsaError::ERROR_INVALID_HANDLE,
+        _ => WsaError::ERROR_ACCESS_DENIED,
+    }
+}
+
+fn errno() -> i32 {
+    crate::socket::errno()
+}
+
+fn open(path: &[u8], access: u32, disposition: u32) -> WsResult<usize> {
+    let read = access & (GENERIC_READ | GENERIC_ALL) != 0;
+    let write = access & (GENERIC_WRITE | GENERIC_ALL | FILE_APPEND_DATA) != 0;
+    let mut flags = libc::O_CLOEXEC
+        | match (read, write) {
+            (_, false) => libc::O_RDONLY,
+            (false, true) => libc::O_WRONLY,
+            (true, true) => libc::O_RDWR,
+        };
+    flags |= match disposition {
+        CREATE_NEW => libc::O_CREAT | libc::O_EXCL,
+        CREATE_ALWAYS => libc::O_CREAT | libc::O_TRUNC,
+        OPEN_EXISTING => 0,
+        OPEN_ALWAYS => libc::O_CREAT,
+        TRUNCATE_EXISTING => {
+            if !write {
+                return Err(WsaError::ERROR_INVALID_PARAMETER);
+            }
+            libc::O_TRUNC
+        }
+        _ => return Err(WsaError::ERROR_INVALID_PARAMETER),
+    };
+    let cpath = std::ffi::CString::new(path).map_err(|_| WsaError::ERROR_INVALID_NAME)?;
+    // Did the file exist before? CREATE_ALWAYS and OPEN_ALWAYS report it.
+    // SAFETY: a NUL-terminated path; `access` only reads it.
+    let existed = unsafe { libc::access(cpath.as_ptr(), libc::F_OK) } == 0;
+    // SAFETY: a NUL-terminated path; the mode applies only to a new file.
+    let fd = unsafe { libc::open(cpath.as_ptr(), flags, 0o666 as libc::c_uint) };
+    if fd < 0 {
+        return Err(file_error(errno()));
+    }
+    let h = match table().insert(Object::File(Arc::new(File { fd }))) {
+        Some(h) => h,
+        None => return Err(WsaError::ERROR_TOO_MANY_OPEN_FILES),
+    };
+    // Windows sets ERROR_ALREADY_EXISTS on success for these, and clears the error otherwise.
+    let last = if existed && matches!(disposition, CREATE_ALWAYS | OPEN_ALWAYS) {
+        WsaError::ERROR_ALREADY_EXISTS
+    } else {
+        WsaError::ERROR_SUCCESS
+    };
+    crate::error::set_last_error(last.0);
+    Ok(h)
+}
+
+/// `HANDLE CreateFileA(LPCSTR, DWORD dwDesiredAccess, DWORD dwShareMode,
+/// LPSECURITY_ATTRIBUTES, DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes, HANDLE)`
+#[no_mangle]
+pub unsafe extern "C" fn CreateFileA(
+    name: *const std::ffi::c_char,
+    access: u32,
+    _share: u32,
+    _sa: *const u8,
+    disposition: u32,
+    _flags: u32,
+    _template: usize,
+) -> usize {
+    ffi::win(INVALID_HANDLE_VALUE, || {
+        if name.is_null() {
+            return Err(WsaError::ERROR_PATH_NOT_FOUND);
+        }
+        // SAFETY: a caller's NUL-terminated string.
+        let path = unsafe { ffi::cstr(name) }?;
+        open(path, access, disposition)
+    })
+}
+
+/// `HANDLE CreateFileW(LPCWSTR, ...)`: as `CreateFileA`, the name in UTF-16.
+#[no_mangle]
+pub unsafe extern "C" fn CreateFileW(
+    name: *const u16,
+    access: u32,
+    _share: u32,
+    _sa: *const u8,
+    disposition: u32,
+    _flags: u32,
+    _template: usize,
+) -> usize {
+    ffi::win(INVALID_HANDLE_VALUE, || {
+        if name.is_null() {
+            return Err(WsaError::ERROR_PATH_NOT_FOUND);
+        }
+        // SAFETY: a caller's NUL-terminated UTF-16 string.
+        let path = unsafe { ffi::wstr(name) }?;
+        open(path.as_bytes(), access, disposition)
+    })
+}
+
+/// Complete a file transfer through the caller's OVERLAPPED (status, count, event).
+///
+/// # Safety
+/// `ov` must be the caller's live OVERLAPPED.
+unsafe fn report_ov(ov: *mut Overlapped, st: u32, n: usize) {
+    // SAFETY: the caller's live OVERLAPPED.
+    unsafe {
+        (*ov).internal_high = n;
+        AtomicUsize::from_ptr(ov as *mut usize).store(st as usize, Ordering::Release);
+        let ev = (*ov).h_event & !1;
+        if ev != 0 {
+            if let Ok(e) = crate::wait::event::get(ev) {
+                e.set();
+            }
+        }
+    }
+}
+
+/// The offset an OVERLAPPED names.
+///
+/// # Safety
+/// `ov` must be the caller's live OVERLAPPED.
+unsafe fn ov_offset(ov: *const Overlapped) -> i64 {
+    // SAFETY: the caller's live OVERLAPPED.
+    unsafe { ((*ov).offset_high as i64) << 32 | (*ov).offset as i64 }
+}
+
+/// `ReadFile`/`WriteFile`: one synchronous transfer, at the OVERLAPPED's offset if given.
+///
+/// # Safety
+/// `buf` must hold `n` bytes; `done` and `ov` must be NULL or the caller's.
+unsafe fn transfer(
+    h: usize,
+    buf: *mut u8,
+    n: u32,
+    done: *mut u32,
+    ov: *mut Overlapped,
+    write: bool,
+) -> WsResult<i32> {
+    let f = get(h)?;
+    if done.is_null() && ov.is_null() {
+        return Err(WsaError::ERROR_INVALID_USER_BUFFER);
+    }
+    if buf.is_null() && n > 0 {
+        return Err(WsaError::ERROR_NOACCESS);
+    }
+    // SAFETY: `buf` holds `n` bytes by the caller's contract; `ov` is NULL or the caller's.
+    let r = unsafe {
+        match (write, ov.is_null()) {
+            (false, true) => libc::read(f.fd, buf as *mut libc::c_void, n as usize),
+            (true, true) => libc::write(f.fd, buf as *const libc::c_void, n as usize),
+            (false, false) => {
+                libc::pread(f.fd, buf as *mut libc::c_void, n as usize, ov_offset(ov))
+            }
+            (true, false) => {
+                libc::pwrite(f.fd, buf as *const libc::c_void, n as usize, ov_offset(ov))
+            }
+        }
+    };
+    if r < 0 {
+        return Err(file_error(errno()));
+    }
+    // SAFETY: NULL or the caller's count; `ov` the caller's live OVERLAPPED.
+    unsafe {
+        if let Some(d) = done.as_mut() {
+            *d = r as u32;
+        }
+        if !ov.is_null() {
+            if !write && r == 0 && n > 0 {
+                report_ov(ov, 0xC000_0011, 0); // STATUS_END_OF_FILE
+                return Err(WsaError::ERROR_HANDLE_EOF);
+            }
+            report_ov(ov, status::STATUS_SUCCESS, r as usize);
+        }
+    }
+    Ok(1)
+}
+
+/// `BOOL ReadFile(HANDLE, LPVOID, DWORD, LPDWORD, LPOVERLAPPED)`
+#[no_mangle]
+pub unsafe extern "C" fn ReadFile(
+    h: usize,
+    buf: *mut u8,
+    n: u32,
+    read: *mut u32,
+    ov: *mut Overlapped,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    ffi::win(0, || unsafe { transfer(h, buf, n, read, ov, false) })
+}
+
+/// `BOOL WriteFile(HANDLE, LPCVOID, DWORD, LPDWORD, LPOVERLAPPED)`
+#[no_mangle]
+pub unsafe extern "C" fn WriteFile(
+    h: usize,
+    buf: *const u8,
+    n: u32,
+    written: *mut u32,
+    ov: *mut Overlapped,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    ffi::win(0, || unsafe {
+        transfer(h, buf as *mut u8, n, written, ov, true)
+    })
+}
+
+fn size(f: &File) -> WsResult<u64> {
+    // SAFETY: stat is plain data; fstat fills it.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: a live fd and a live stat buffer.
+    if unsafe { libc::fstat(f.fd, &mut st) } != 0 {
+        return Err(file_error(errno()));
+    }
+    Ok(st.st_size as u64)
+}
+
+/// The size of the file behind a handle (for `TransmitFile`).
+pub fn file_size(f: &File) -> WsResult<u64> {
+    size(f)
+}
+
+/// The current position of a file (where `TransmitFile` starts without an OVERLAPPED).
+pub fn position(f: &File) -> WsResult<u64> {
+    // SAFETY: plain syscall on a live fd.
+    let p = unsafe { libc::lseek(f.fd, 0, libc::SEEK_CUR) };
+    if p < 0 {
+        return Err(file_error(errno()));
+    }
+    Ok(p as u64)
+}
+
+/// `DWORD GetFileSize(HANDLE, LPDWORD lpFileSizeHigh)`
+#[no_mangle]
+pub unsafe extern "C" fn GetFileSize(h: usize, high: *mut u32) -> u32 {
+    ffi::win(INVALID_FILE_SIZE, || {
+        let n = size(&*get(h)?)?;
+        // SAFETY: NULL or the caller's DWORD.
+        if let Some(hp) = unsafe { high.as_mut() } {
+            *hp = (n >> 32) as u32;
+        }
+        if n as u32 == INVALID_FILE_SIZE {
+            crate::error::set_last_error(0);
+        }
+        Ok(n as u32)
+    })
+}
+
+/// `BOOL GetFileSizeEx(HANDLE, PLARGE_INTEGER)`
+#[no_mangle]
+pub unsafe extern "C" fn GetFileSizeEx(h: usize, out: *mut i64) -> i32 {
+    ffi::win(0, || {
+        let n = size(&*get(h)?)?;
+        // SAFETY: the caller's LARGE_INTEGER.
+        *unsafe { ffi::out(out) }? = n as i64;
+        Ok(1)
+    })
+}
+
+fn seek(h: usize, dist: i64, method: u32) -> WsResult<u64> {
+    let f = get(h)?;
+    let whence = match method {
+        0 => libc::SEEK_SET,
+        1 => libc::SEEK_CUR,
+        2 => libc::SEEK_END,
+        _ => return Err(WsaError::ERROR_INVALID_PARAMETER),
+    };
+    // SAFETY: plain syscall on a live fd.
+    let p = unsafe { libc::lseek(f.fd, dist, whence) };
+    if p < 0 {
+        return Err(match errno() {
+            libc::EINVAL => WsaError::ERROR_NEGATIVE_SEEK,
+            e => file_error(e),
+        });
+    }
+    Ok(p as u64)
+}
+
+/// `DWORD SetFilePointer(HANDLE, LONG lDistanceToMove, PLONG lpDistanceToMoveHigh, DWORD
+/// dwMoveMethod)`
+#[no_mangle]
+pub unsafe extern "C" fn SetFilePointer(h: usize, low: i32, high: *mut i32, method: u32) -> u32 {
+    ffi::win(INVALID_SET_FILE_POINTER, || {
+        // SAFETY: NULL or the caller's LONG.
+        let hp = unsafe { high.as_mut() };
+        let dist = match &hp {
+            Some(hi) => ((**hi as i64) << 32) | (low as u32 as i64),
+            None => low as i64,
+        };
+        let p = seek(h, dist, method)?;
+        if let Some(hi) = hp {
+            *hi = (p >> 32) as i32;
+        }
+        crate::error::set_last_error(0);
+        Ok(p as u32)
+    })
+}
+
+/// `BOOL SetFilePointerEx(HANDLE, LARGE_INTEGER, PLARGE_INTEGER, DWORD)`
+#[no_mangle]
+pub unsafe extern "C" fn SetFilePointerEx(h: usize, dist: i64, newp: *mut i64, method: u32) -> i32 {
+    ffi::win(0, || {
+        let p = seek(h, dist, method)?;
+        // SAFETY: NULL or the caller's LARGE_INTEGER.
+        if let Some(n) = unsafe { newp.as_mut() } {
+            *n = p as i64;
+        }
+        Ok(1)
+    })
+}
+
+fn unlink(path: &[u8]) -> WsResult<i32> {
+    let c = std::ffi::CString::new(path).map_err(|_| WsaError::ERROR_INVALID_NAME)?;
+    // SAFETY: a NUL-terminated path.
+    if unsafe { libc::unlink(c.as_ptr()) } != 0 {
+        return Err(file_error(errno()));
+    }
+    Ok(1)
+}
+
+/// `BOOL DeleteFileA(LPCSTR)`
+#[no_mangle]
+pub unsafe extern "C" fn DeleteFileA(name: *const std::ffi::c_char) -> i32 {
+    ffi::win(0, || {
+        // SAFETY: a caller's NUL-terminated string.
+        unlink(unsafe { ffi::cstr(name) }?)
+    })
+}
+
+/// `BOOL DeleteFileW(LPCWSTR)`
+#[no_mangle]
+pub unsafe extern "C" fn DeleteFileW(name: *const u16) -> i32 {
+    ffi::win(0, || {
+        // SAFETY: a caller's NUL-terminated UTF-16 string.
+        unlink(unsafe { ffi::wstr(name) }?.as_bytes())
+    })
+}
