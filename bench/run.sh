@@ -6,8 +6,8 @@
 #   BENCH_SECONDS   measured seconds per run            (default 5)
 #   BENCH_WARMUP    warm-up seconds per run, not counted (default 1)
 #   BENCH_REPEATS   runs per cell; the run with the median msgs/s is reported (default 3)
-#   BENCH_SERVERS   servers to run (default "epoll uring event routine";
-#                   also available: event-wine routine-wine, the mingw builds under Wine)
+#   BENCH_SERVERS   servers to run (default "epoll uring event routine iocp";
+#                   also available: event-wine routine-wine iocp-wine, the mingw builds under Wine)
 #   BENCH_CONNS     connection counts (default "1 16 256")
 #   BENCH_SIZES     message sizes in bytes (default "64 4096")
 #   BENCH_THREADS   loadgen client threads (default 1)
@@ -25,7 +25,7 @@ LIBDIR=$ROOT/target/release
 DURATION=${BENCH_SECONDS:-5}
 WARMUP=${BENCH_WARMUP:-1}
 REPEATS=${BENCH_REPEATS:-3}
-SERVERS=${BENCH_SERVERS:-"epoll uring event routine"}
+SERVERS=${BENCH_SERVERS:-"epoll uring event routine iocp"}
 CONNS=${BENCH_CONNS:-"1 16 256"}
 SIZES=${BENCH_SIZES:-"64 4096"}
 THREADS=${BENCH_THREADS:-1}
@@ -96,7 +96,7 @@ build_c loadgen "$BUILD/loadgen" "$HERE/loadgen.c" -lpthread
 [ -z "${BUILT[loadgen]}" ] || { cat "$BUILD/loadgen.log" >&2; exit 1; }
 build_c epoll "$BUILD/epoll_server" "$HERE/epoll_server.c"
 build_c uring "$BUILD/uring_server" "$HERE/uring_server.c" -luring
-for s in event routine; do
+for s in event routine iocp; do
     if [ $LIB_OK = 1 ]; then
         build_c $s "$BUILD/${s}_server" -I "$ROOT/include" "$HERE/${s}_server.c" \
             -L "$BUILD/lib" -lws2_32 -lpthread -Wl,-rpath,"$BUILD/lib"
@@ -122,8 +122,10 @@ server_cmd() { # name port
     uring) echo "$BUILD/uring_server $2" ;;
     event) echo "$BUILD/event_server $2" ;;
     routine) echo "$BUILD/routine_server $2" ;;
+    iocp) echo "$BUILD/iocp_server $2" ;;
     event-wine) echo "$WINE $BUILD/event_server.exe $2" ;;
     routine-wine) echo "$WINE $BUILD/routine_server.exe $2" ;;
+    iocp-wine) echo "$WINE $BUILD/iocp_server.exe $2" ;;
     *) return 1 ;;
     esac
 }
