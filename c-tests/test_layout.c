@@ -244,6 +244,8 @@ static void structs(void)
     SIZE(IN_PKTINFO); OFF(IN_PKTINFO, ipi_ifindex); SIZE(IN6_PKTINFO);
     OFF(IN6_PKTINFO, ipi6_ifindex);
     SIZE(INTERFACE_INFO); OFF(INTERFACE_INFO, iiAddress); OFF(INTERFACE_INFO, iiNetmask);
+    OFF(INTERFACE_INFO, iiBroadcastAddress); OFF(struct sockaddr_in6_old, sin6_addr);
+    OFF(SOCKET_ADDRESS, lpSockaddr); FSIZE(SOCKET_ADDRESS_LIST, iAddressCount);
     SIZE(INTERFACE_INFO_EX); OFF(INTERFACE_INFO_EX, iiNetmask);
 
     SIZE(GUID); OFF(GUID, Data1); OFF(GUID, Data2); OFF(GUID, Data3); OFF(GUID, Data4);

@@ -8,6 +8,7 @@
 //! last reference to the [`Socket`] goes, so no thread can ever operate on a reused fd.
 
 pub(crate) mod calls;
+mod ioctl;
 pub(crate) mod options;
 pub(crate) mod overlapped;
 pub(crate) mod ports;
@@ -90,6 +91,10 @@ pub struct State {
     pub peer: Option<crate::abi::sockaddr::SockAddr>,
     /// The socket has a local address (cached once seen).
     pub bound: bool,
+    /// `SIO_UDP_CONNRESET` / `SIO_UDP_NETRESET` as the program set them (`None`: never set,
+    /// Windows' default of reporting).
+    pub udp_connreset: Option<bool>,
+    pub udp_netreset: Option<bool>,
 }
 
 /// The object behind a `SOCKET` handle.
