@@ -121,8 +121,8 @@ impl Call<'_> {
 
 /// `int WSAIoctl(SOCKET, DWORD, LPVOID lpvInBuffer, DWORD, LPVOID lpvOutBuffer, DWORD,
 /// LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE)`
-#[no_mangle]
 #[allow(clippy::too_many_arguments)]
+#[no_mangle]
 pub unsafe extern "C" fn WSAIoctl(
     s: SOCKET,
     code: u32,
