@@ -27,6 +27,7 @@ const GEN_MASK: u32 = (1 << GEN_BITS) - 1;
 pub enum Object {
     Socket(Arc<Socket>),
     Event(Arc<crate::wait::event::Event>),
+    Thread(Arc<crate::wait::threads::Thread>),
 }
 
 #[derive(Default)]

@@ -17,6 +17,7 @@ pub extern "C" fn CloseHandle(h: usize) -> i32 {
             }
         }),
         Some(Object::Event(_)) => crate::wait::event::close(h).map(|_| 1),
+        Some(Object::Thread(_)) => crate::wait::threads::close(h).map(|_| 1),
         None => Err(WsaError::ERROR_INVALID_HANDLE),
     })
 }
