@@ -42,6 +42,8 @@ pub type ThreadProc = unsafe extern "C-unwind" fn(usize) -> u32;
 struct Start {
     /// Published by the new thread before `CreateThread` returns.
     tid: u32,
+    /// Set once `tid` and `waker` are published (the waker leaves again at the exit).
+    published: bool,
     waker: Option<Arc<Waker>>,
     /// Suspend count while the thread is held before its start routine.
     suspend: u32,
@@ -64,6 +66,7 @@ impl Thread {
             exit_code: AtomicU32::new(STILL_ACTIVE),
             start: Mutex::new(Start {
                 tid: 0,
+                published: false,
                 waker: None,
                 suspend: suspended as u32,
                 held: true,
@@ -76,7 +79,7 @@ impl Thread {
         self.start.lock().tid
     }
 
-    /// The thread's waker (its APC queue), once it has started.
+    /// The thread's waker (its APC queue), from its start until its exit.
     pub fn waker(&self) -> Option<Arc<Waker>> {
         self.start.lock().waker.clone()
     }
@@ -152,6 +155,10 @@ struct Exit {
 impl Drop for Exit {
     fn drop(&mut self) {
         if let Some(t) = self.thread.borrow_mut().take() {
+            // The waker goes with the thread (its eventfd closes now, not at CloseHandle);
+            // QueueUserAPC on the handle then reports the thread as gone.
+            let waker = t.start.lock().waker.take();
+            drop(waker);
             t.exit_code.store(self.code.get(), Ordering::Release);
             t.exited.set();
         }
@@ -190,6 +197,7 @@ fn begin(launch: Launch) -> (ThreadProc, usize) {
         let mut s = thread.start.lock();
         s.tid = waker.tid();
         s.waker = Some(waker.clone());
+        s.published = true;
         thread.cv.notify_all();
         while s.suspend > 0 {
             thread.cv.wait(&mut s);
@@ -289,7 +297,7 @@ pub fn create(proc_: ThreadProc, param: usize, stack: usize, flags: u32) -> WsRe
         return Err(e);
     }
     let mut s = thread.start.lock();
-    while s.waker.is_none() {
+    while !s.published {
         thread.cv.wait(&mut s);
     }
     Ok((h, s.tid))
