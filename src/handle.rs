@@ -29,6 +29,7 @@ pub enum Object {
     Event(Arc<crate::wait::event::Event>),
     Port(Arc<crate::iocp::Port>),
     File(Arc<crate::file::File>),
+    Thread(Arc<crate::wait::threads::Thread>),
 }
 
 #[derive(Default)]

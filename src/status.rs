@@ -13,6 +13,7 @@ pub const STATUS_SUCCESS: u32 = 0;
 pub const STATUS_PENDING: u32 = 0x103;
 pub const STATUS_BUFFER_OVERFLOW: u32 = 0x8000_0005;
 pub const STATUS_CANCELLED: u32 = 0xC000_0120;
+pub const STATUS_BUFFER_TOO_SMALL: u32 = 0xC000_0023;
 pub const STATUS_CONNECTION_ABORTED: u32 = 0xC000_0241;
 
 /// Failures not in the table travel as `0xC007xxxx` (the Win32-facility form) and read back
@@ -108,6 +109,11 @@ const TABLE: &[(u32, WsaError, WsaError)] = &[
     ), // UNEXPECTED_NETWORK_ERROR
     (0xC000_0005, WsaError::WSAEFAULT, WsaError::ERROR_NOACCESS), // ACCESS_VIOLATION
     (
+        STATUS_BUFFER_TOO_SMALL,
+        WsaError::WSAEFAULT,
+        WsaError::ERROR_INSUFFICIENT_BUFFER,
+    ),
+    (
         0xC000_0017,
         WsaError::WSAENOBUFS,
         WsaError::ERROR_NOT_ENOUGH_MEMORY,
@@ -153,6 +159,9 @@ const TABLE: &[(u32, WsaError, WsaError)] = &[
 pub fn from_error(e: WsaError) -> u32 {
     if e == WsaError::WSA_OPERATION_ABORTED {
         return STATUS_CANCELLED;
+    }
+    if e == WsaError::ERROR_INSUFFICIENT_BUFFER {
+        return STATUS_BUFFER_TOO_SMALL;
     }
     TABLE
         .iter()

@@ -19,6 +19,7 @@ pub extern "C" fn CloseHandle(h: usize) -> i32 {
         Some(Object::Event(_)) => crate::wait::event::close(h).map(|_| 1),
         Some(Object::Port(_)) => crate::iocp::close(h).map(|_| 1),
         Some(Object::File(_)) => crate::file::close(h).map(|_| 1),
+        Some(Object::Thread(_)) => crate::wait::threads::close(h).map(|_| 1),
         None => Err(WsaError::ERROR_INVALID_HANDLE),
     })
 }

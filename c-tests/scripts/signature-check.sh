@@ -82,7 +82,7 @@ def rsize(t):
 rust = {}
 for path in glob.glob(f"{src}/src/**/*.rs", recursive=True):
     text = open(path).read()
-    for m in re.finditer(r'#\[no_mangle\]\s*pub\s+(?:unsafe\s+)?extern\s+"C"\s+fn\s+(\w+)\s*\((.*?)\)\s*(?:->\s*([^{]+?))?\s*\{', text, re.S):
+    for m in re.finditer(r'#\[no_mangle\]\s*pub\s+(?:unsafe\s+)?extern\s+"C(?:-unwind)?"\s+fn\s+(\w+)\s*\((.*?)\)\s*(?:->\s*([^{]+?))?\s*\{', text, re.S):
         name, params, ret = m.groups()
         params = re.sub(r"\s+", " ", params).strip().rstrip(",")
         plist = [] if not params else [p.split(":", 1)[1] for p in params.split(",") if ":" in p]

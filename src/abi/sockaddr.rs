@@ -64,6 +64,19 @@ impl SockAddr {
         }
     }
 
+    /// Set the port of an IPv4 or IPv6 address.
+    pub fn set_port(&mut self, port: u16) {
+        if matches!(self.family(), libc::AF_INET | libc::AF_INET6) {
+            let b = port.to_be_bytes();
+            // SAFETY: sin_port and sin6_port are bytes 2..4 of the storage in both families.
+            unsafe {
+                let p = (&mut self.storage as *mut libc::sockaddr_storage as *mut u8).add(2);
+                p.write(b[0]);
+                p.add(1).write(b[1]);
+            }
+        }
+    }
+
     pub fn from_std(addr: &std::net::SocketAddr) -> SockAddr {
         let mut a = SockAddr::default();
         match addr {

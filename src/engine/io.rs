@@ -182,7 +182,13 @@ fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
                 st = status::STATUS_BUFFER_OVERFLOW;
             }
             if op.wsamsg != 0 {
-                flags |= crate::ext::msg::win_flags(op.msg.msg_flags, sock.is_stream());
+                let n = op.msg.msg_controllen.min(op.ctrl.len());
+                // SAFETY: the caller's WSAMSG, valid until the operation completes.
+                let f = unsafe { crate::ext::msg::recv_flags(op.wsamsg as *const _, &op.ctrl[..n], op.msg.msg_flags, sock.is_stream()) };
+                if f & crate::ext::msg::MSG_CTRUNC_WIN != 0 {
+                    st = status::STATUS_BUFFER_OVERFLOW;
+                }
+                flags |= f;
             }
             op.addr.len = op.msg.msg_namelen;
             Step::Done {
@@ -334,6 +340,10 @@ fn deliver(sock: &Socket, op: &mut Op, status: u32, bytes: usize, flags: u32) {
         // SAFETY: the caller's lpFrom / lpFromlen, which Windows requires to stay valid
         // until the operation completes; `to_win` checks the length it is given.
         let _ = unsafe { sockaddr::to_win(&op.addr, op.from as *mut u8, op.fromlen as *mut i32) };
+    }
+    if let Some(p) = op.peer.as_ref() {
+        // The AcceptEx is over: its accept socket is free again.
+        p.st.lock().accept_on = None;
     }
     let mut flags = flags;
     if op.wsamsg != 0 && op.kind == Kind::Recv {
@@ -714,6 +724,13 @@ pub fn cancel_for_close(sock: &Arc<Socket>) {
     if let Some(ring) = super::ring() {
         let st = close_status(sock);
         cancel(ring, sock, Which::All, st, true);
+        // An AcceptEx accepting into this socket ends too (it waits on its listener's queue).
+        let accepting = sock.st.lock().accept_on.take();
+        if let Some((listener, ov)) = accepting {
+            if let Some(l) = listener.upgrade() {
+                cancel(ring, &l, Which::Overlapped(ov), STATUS_CANCELLED, false);
+            }
+        }
     }
 }
 

@@ -153,8 +153,13 @@ pub fn accepted(op: &mut Op, fd: RawFd) -> Step {
     if r < 0 {
         return Step::Error(crate::error::from_errno(e));
     }
-    calls::mark_connected(&target);
     let [recv_len, local_len, remote_len] = op.ext_lens;
+    let room = addr_room(&target);
+    if local_len < room || remote_len < room {
+        // Windows takes the connection and fails the call: the addresses do not fit.
+        return Step::Error(WsaError::ERROR_INSUFFICIENT_BUFFER);
+    }
+    calls::mark_connected(&target);
     let base = op.ext_buf as *mut u8;
     let local = calls::local_addr(&target).unwrap_or_default();
     let remote = target.st.lock().peer.unwrap_or_default();
@@ -248,26 +253,38 @@ pub unsafe extern "C" fn AcceptEx(
         if listener.st.lock().conn != Conn::Listening {
             return Err(WsaError::WSAEINVAL);
         }
-        if buf.is_null() {
+        if buf.is_null() || local_len == 0 || remote_len == 0 {
             return Err(WsaError::WSAEFAULT);
-        }
-        let room = addr_room(&listener);
-        if local_len < room || remote_len < room {
-            return Err(WsaError::WSAEINVAL);
         }
         if target.family != listener.family || !target.is_stream() {
             return Err(WsaError::WSAEINVAL);
         }
-        if target.st.lock().conn != Conn::Fresh || calls::is_bound(&target) {
-            return Err(WsaError::WSAEINVAL);
+        {
+            let st = target.st.lock();
+            if st.conn != Conn::Fresh || st.accept_on.is_some() {
+                return Err(WsaError::WSAEINVAL);
+            }
+            let reused = st.reused;
+            drop(st);
+            if !reused && calls::is_bound(&target) {
+                return Err(WsaError::WSAEINVAL);
+            }
         }
+        target.st.lock().accept_on = Some((Arc::downgrade(&listener), ov as usize));
         let r = issue_op(&listener, ov, |op| {
             op.kind = Kind::Accept;
             op.peer = Some(target.clone());
             op.ext_buf = buf as usize;
             op.ext_lens = [recv_len, local_len, remote_len];
             Ok(())
-        })?;
+        });
+        let r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                target.st.lock().accept_on = None;
+                return Err(e);
+            }
+        };
         // SAFETY: NULL or writable by the caller's contract.
         unsafe { report(r, received) }
     })
@@ -341,9 +358,12 @@ pub unsafe extern "C" fn connect_ex(
         calls::refresh_connect(&sock);
         match sock.st.lock().conn {
             Conn::Connected => return Err(WsaError::WSAEISCONN),
-            Conn::Connecting => return Err(WsaError::WSAEALREADY),
-            Conn::Listening => return Err(WsaError::WSAEINVAL),
+            // A connect request pending on the endpoint: AFD refuses another one.
+            Conn::Connecting | Conn::Listening => return Err(WsaError::WSAEINVAL),
             Conn::Fresh | Conn::Failed => {}
+        }
+        if sock.st.lock().accept_on.is_some() {
+            return Err(WsaError::WSAEINVAL);
         }
         if !calls::is_bound(&sock) {
             return Err(WsaError::WSAEINVAL);
@@ -365,7 +385,27 @@ pub unsafe extern "C" fn connect_ex(
         if r != 0 {
             let e = crate::socket::errno();
             if e != libc::EINPROGRESS {
-                return Err(crate::error::from_errno(e));
+                let err = crate::error::from_errno(e);
+                if !matches!(
+                    err,
+                    WsaError::WSAECONNREFUSED
+                        | WsaError::WSAENETUNREACH
+                        | WsaError::WSAEHOSTUNREACH
+                        | WsaError::WSAETIMEDOUT
+                ) {
+                    return Err(err);
+                }
+                // A connection that failed at once still completes through the OVERLAPPED,
+                // as Windows reports every ConnectEx connection failure.
+                calls::fail_connect(&mut sock.st.lock(), e, true);
+                crate::socket::overlapped::complete_now(
+                    &sock,
+                    ov,
+                    None,
+                    crate::status::from_error(err),
+                    0,
+                )?;
+                return Err(WsaError::ERROR_IO_PENDING);
             }
             sock.st.lock().conn = Conn::Connecting;
         } else {
@@ -411,6 +451,14 @@ pub(crate) fn renew(sock: &Socket) -> WsResult<()> {
     if lfam == libc::AF_INET6 {
         calls::set_int(fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 1);
     }
+    // A socket that was bound stays bound to its address (a new port), so ConnectEx takes
+    // it again without a bind.
+    if let Ok(mut local) = calls::local_addr(sock) {
+        local.set_port(0);
+        calls::set_int(fd, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
+        // SAFETY: a valid Linux address of its stated length.
+        unsafe { libc::bind(fd, local.as_ptr(), local.len) };
+    }
     // SAFETY: `fd` is ours; the socket's fd is replaced atomically, closing the old
     // connection (operations still in the kernel hold their own reference to it).
     let r = unsafe { libc::dup3(fd, sock.fd, libc::O_CLOEXEC) };
@@ -425,6 +473,7 @@ pub(crate) fn renew(sock: &Socket) -> WsResult<()> {
     let nonblocking = st.nonblocking;
     *st = Default::default();
     st.nonblocking = nonblocking;
+    st.reused = true;
     Ok(())
 }
 
@@ -456,12 +505,12 @@ pub unsafe extern "C" fn disconnect_ex(
             crate::engine::io::cancel_for_close(&sock);
             renew(&sock)?;
         } else {
-            let mut st = sock.st.lock();
-            st.shut_wr = true;
-            st.shut_rd = true;
+            sock.st.lock().shut_wr = true;
         }
         if !ov.is_null() {
+            // Reported through the OVERLAPPED, as the pending operation Windows makes of it.
             crate::socket::overlapped::complete_now(&sock, ov, None, STATUS_SUCCESS, 0)?;
+            return Err(WsaError::ERROR_IO_PENDING);
         }
         Ok(1)
     })

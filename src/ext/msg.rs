@@ -16,7 +16,7 @@ use std::sync::Arc;
 const SOCKET_ERROR: i32 = -1;
 /// Windows `MSG_*` output flags of `WSARecvMsg`.
 const MSG_TRUNC_WIN: u32 = 0x0100;
-const MSG_CTRUNC_WIN: u32 = 0x0200;
+pub const MSG_CTRUNC_WIN: u32 = 0x0200;
 const MSG_BCAST_WIN: u32 = 0x0400;
 const MSG_MCAST_WIN: u32 = 0x0800;
 const MSG_PEEK_WIN: u32 = 0x2;
@@ -122,8 +122,8 @@ pub fn to_win(linux: &[u8], out: &mut [u8]) -> (usize, bool) {
         out[at + 8..at + 12].copy_from_slice(&wl.to_ne_bytes());
         out[at + 12..at + 16].copy_from_slice(&wt.to_ne_bytes());
         out[at + HDR..at + len].copy_from_slice(&wd);
-        end = at + len;
         at += align(len);
+        end = at.min(out.len());
     }
     (end, truncated)
 }
@@ -184,6 +184,31 @@ pub fn win_flags(linux_flags: i32, stream: bool) -> u32 {
         f |= MSG_CTRUNC_WIN;
     }
     let _ = (MSG_BCAST_WIN, MSG_MCAST_WIN);
+    f
+}
+
+/// Bytes the Windows form of `linux` control data takes.
+fn win_len(linux: &[u8]) -> usize {
+    linux_cmsgs(linux)
+        .filter_map(|(l, t, d)| win_cmsg(l, t, d))
+        .map(|(_, _, d)| align(HDR + d.len()))
+        .sum()
+}
+
+/// The Windows output flags of a finished `WSARecvMsg`: data truncation, and control
+/// truncation when Linux truncated it or the caller's control buffer cannot hold it (Windows
+/// then fails the call with `WSAEMSGSIZE`).
+///
+/// # Safety
+/// `msg` must be the caller's live `WSAMSG`.
+pub unsafe fn recv_flags(msg: *const WsaMsg, linux_ctrl: &[u8], linux_flags: i32, stream: bool) -> u32 {
+    let mut f = win_flags(linux_flags, stream);
+    // SAFETY: the caller's live WSAMSG.
+    let cap = unsafe { (*msg).control.len } as usize;
+    let need = win_len(linux_ctrl);
+    if need > 0 && need > cap {
+        f |= MSG_CTRUNC_WIN;
+    }
     f
 }
 
@@ -264,10 +289,12 @@ fn recv_sync(sock: &Arc<Socket>, m: &mut WsaMsg, lflags: i32) -> WsResult<u32> {
                 // SAFETY: the caller's name buffer and its length field in WSAMSG.
                 unsafe { sockaddr::to_win(&from, m.name, &mut m.namelen) }?;
             }
-            let flags = win_flags(mh.msg_flags, sock.is_stream());
+            let got = &ctrl[..mh.msg_controllen.min(ctrl.len())];
             // SAFETY: `m` is the caller's live WSAMSG.
-            let flags = unsafe { deliver(m, &ctrl[..mh.msg_controllen.min(ctrl.len())], flags) };
-            if flags & MSG_TRUNC_WIN != 0 {
+            let flags = unsafe { recv_flags(m, got, mh.msg_flags, sock.is_stream()) };
+            // SAFETY: `m` is the caller's live WSAMSG.
+            let flags = unsafe { deliver(m, got, flags) };
+            if flags & (MSG_TRUNC_WIN | MSG_CTRUNC_WIN) != 0 {
                 return Err(WsaError::WSAEMSGSIZE);
             }
             return Ok(n as u32);

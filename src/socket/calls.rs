@@ -444,6 +444,10 @@ pub fn connect(sock: &Arc<Socket>, a: &SockAddr) -> WsResult<()> {
             Conn::Listening => return Err(WsaError::WSAEINVAL),
             Conn::Fresh | Conn::Failed => {}
         }
+        if sock.st.lock().accept_on.is_some() {
+            // An AcceptEx is accepting into this socket.
+            return Err(WsaError::WSAEINVAL);
+        }
         if is_unspecified(a) || a.port() == 0 {
             return Err(WsaError::WSAEADDRNOTAVAIL);
         }

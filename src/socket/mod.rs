@@ -95,6 +95,11 @@ pub struct State {
     /// Windows' default of reporting).
     pub udp_connreset: Option<bool>,
     pub udp_netreset: Option<bool>,
+    /// An `AcceptEx` on this listener (and OVERLAPPED) is accepting into this socket.
+    pub accept_on: Option<(std::sync::Weak<Socket>, usize)>,
+    /// `DisconnectEx`/`TransmitFile` with `TF_REUSE_SOCKET` made this socket reusable: it can
+    /// be the accept socket of `AcceptEx` although it is bound.
+    pub reused: bool,
 }
 
 /// The object behind a `SOCKET` handle.

@@ -714,6 +714,10 @@ pub unsafe extern "C" fn ws2_setsockopt(
 ) -> i32 {
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
+        if level == SOL_SOCKET && name == SO_UPDATE_CONNECT_CONTEXT {
+            // Takes no value.
+            return crate::ext::update_connect_context(&sock).map(|_| 0);
+        }
         if val.is_null() {
             return Err(WsaError::WSAEFAULT);
         }

@@ -9,6 +9,7 @@
 
 pub mod event;
 pub mod thread;
+pub mod threads;
 
 use crate::engine;
 use crate::error::WsaError;
@@ -129,12 +130,20 @@ pub fn wait(objs: &[Arc<Event>], all: bool, deadline: Option<Instant>, alertable
     })
 }
 
+/// What a wait on `GetCurrentThread()` waits for: never signalled.
+static NEVER: once_cell::sync::Lazy<Arc<Event>> =
+    once_cell::sync::Lazy::new(|| Arc::new(Event::new(true, false)));
+
 /// The event a waitable handle stands for: an event itself, or a socket's completion signal
-/// (set when an overlapped operation on it completes, as Windows signals a file handle).
+/// (set when an overlapped operation on it completes, as Windows signals a file handle), or a
+/// thread's exit signal.
 pub fn waitable(h: usize) -> WsResult<Arc<Event>> {
     match table().get(h) {
         Some(Object::Event(e)) => Ok(e),
         Some(Object::Socket(s)) => Ok(s.signal.clone()),
+        Some(Object::Thread(t)) => Ok(t.exited.clone()),
+        // The calling thread's pseudo-handle: a thread never sees itself exit.
+        None if h == thread::CURRENT_THREAD => Ok(NEVER.clone()),
         _ => Err(WsaError::ERROR_INVALID_HANDLE),
     }
 }

@@ -173,17 +173,25 @@ pub extern "C" fn GetCurrentThreadId() -> u32 {
     with_current(|w| w.tid())
 }
 
-/// `DWORD QueueUserAPC(PAPCFUNC, HANDLE hThread, ULONG_PTR)`: queue a call to the thread's
-/// next alertable wait. Thread handles other than the calling thread's pseudo-handle arrive
-/// with `CreateThread`.
+/// `DWORD QueueUserAPC(PAPCFUNC, HANDLE hThread, ULONG_PTR)`: queue a call to the next
+/// alertable wait of the thread `hThread` names: the calling thread's pseudo-handle, or a
+/// handle from `CreateThread`. A thread that has exited takes no more calls.
 #[no_mangle]
 pub extern "C" fn QueueUserAPC(f: Option<ApcFn>, thread: usize, data: usize) -> u32 {
+    use crate::error::WsaError;
     ffi::win(0, || {
-        let f = f.ok_or(crate::error::WsaError::ERROR_INVALID_PARAMETER)?;
-        if thread != CURRENT_THREAD {
-            return Err(crate::error::WsaError::ERROR_INVALID_HANDLE);
+        let f = f.ok_or(WsaError::ERROR_INVALID_PARAMETER)?;
+        if thread == CURRENT_THREAD {
+            with_current(|w| w.queue(Apc::User { f, data }));
+            return Ok(1);
         }
-        with_current(|w| w.queue(Apc::User { f, data }));
-        Ok(1)
+        let t = super::threads::get(thread)?;
+        match t.waker() {
+            Some(w) if !t.has_exited() => {
+                w.queue(Apc::User { f, data });
+                Ok(1)
+            }
+            _ => Err(WsaError::ERROR_GEN_FAILURE),
+        }
     })
 }
