@@ -346,6 +346,7 @@ static void test_errors(void)
         acc = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
         bind(acc, (struct sockaddr *)&lo, sizeof(lo));
         init_ov(&ov, ov.hEvent);
+        ResetEvent(ov.hEvent); /* set by the failed AcceptEx above */
         WSASetLastError(0xdeadbeef);
         b = pAcceptEx(l, acc, buf, 0, ADDRLEN, ADDRLEN, &n, &ov);
         ok(!b && WSAGetLastError() == WSAEINVAL, "bound acceptor: got %d error %d, want WSAEINVAL", b,

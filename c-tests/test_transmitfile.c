@@ -1,4 +1,3 @@
-/* ws2-test: wine-only */
 /* TransmitFile (through SIO_GET_EXTENSION_FUNCTION_POINTER) of a file the test creates with
  * CreateFileA/WriteFile:
  * - synchronous (no OVERLAPPED): TRUE; the peer receives head + file + tail exactly, in order;
@@ -8,8 +7,7 @@
  *   nNumberOfBytesToWrite limits it;
  * - no file, buffers only: head + tail; no file and no buffers: TRUE, nothing sent;
  * - an invalid socket WSAENOTSOCK, an unconnected one WSAENOTCONN.
- * wine-only for now: ws2-uring's headers have no CreateFileA/WriteFile (Win32 file functions);
- * when the library can take a file handle the file part can be made portable.
+ * The file comes from GetTempPathA/GetTempFileNameA and CreateFileA on both sides.
  * Sources: MS docs TransmitFile, TRANSMIT_FILE_BUFFERS; Wine dlls/ws2_32/tests/sock.c
  * test_TransmitFile. */
 #include "testutil.h"

@@ -399,3 +399,101 @@ pub unsafe extern "C" fn DeleteFileW(name: *const u16) -> i32 {
         unlink(unsafe { ffi::wstr(name) }?.as_bytes())
     })
 }
+
+/// The temporary directory: `TMP`, `TEMP` or `TMPDIR` if set, else `/tmp`, ending in `/`.
+fn temp_dir() -> String {
+    let mut d = ["TMP", "TEMP", "TMPDIR"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "/tmp".into());
+    if !d.ends_with('/') {
+        d.push('/');
+    }
+    d
+}
+
+/// `DWORD GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer)`: the length written (without the
+/// NUL), or the size needed (with it) when the buffer is too small.
+#[no_mangle]
+pub unsafe extern "C" fn GetTempPathA(cap: u32, buf: *mut u8) -> u32 {
+    ffi::win(0, || {
+        let d = temp_dir();
+        if buf.is_null() || (cap as usize) < d.len() + 1 {
+            return Ok(d.len() as u32 + 1);
+        }
+        // SAFETY: the caller's buffer of `cap` bytes, which holds the path and its NUL.
+        unsafe {
+            std::ptr::copy_nonoverlapping(d.as_ptr(), buf, d.len());
+            *buf.add(d.len()) = 0;
+        }
+        Ok(d.len() as u32)
+    })
+}
+
+/// `UINT GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixString, UINT uUnique, LPSTR
+/// lpTempFileName)`: `<path><first 3 prefix chars><hex>.TMP`; with `uUnique` 0 a number not
+/// in use is chosen and the file is created empty, as Windows does.
+#[no_mangle]
+pub unsafe extern "C" fn GetTempFileNameA(
+    path: *const std::ffi::c_char,
+    prefix: *const std::ffi::c_char,
+    unique: u32,
+    out: *mut u8,
+) -> u32 {
+    ffi::win(0, || {
+        if out.is_null() {
+            return Err(WsaError::ERROR_INVALID_PARAMETER);
+        }
+        // SAFETY: the caller's NUL-terminated strings (a NULL prefix is empty).
+        let (dir, pre) = unsafe {
+            let dir = String::from_utf8_lossy(ffi::cstr(path)?).into_owned();
+            let pre = if prefix.is_null() {
+                String::new()
+            } else {
+                String::from_utf8_lossy(ffi::cstr(prefix)?)
+                    .chars()
+                    .take(3)
+                    .collect()
+            };
+            (dir, pre)
+        };
+        let sep = if dir.ends_with('/') || dir.ends_with('\\') {
+            ""
+        } else {
+            "/"
+        };
+        let name = |n: u32| format!("{dir}{sep}{pre}{:X}.TMP", n & 0xffff);
+        let write = |s: &str| {
+            // SAFETY: the caller's buffer, which Windows requires to hold MAX_PATH (260) chars.
+            unsafe {
+                let n = s.len().min(259);
+                std::ptr::copy_nonoverlapping(s.as_ptr(), out, n);
+                *out.add(n) = 0;
+            }
+        };
+        if unique != 0 {
+            write(&name(unique));
+            return Ok(unique & 0xffff);
+        }
+        let start = (std::process::id()
+            ^ (std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0)))
+            & 0xffff;
+        for i in 0..0x10000u32 {
+            let n = ((start + i) & 0xffff).max(1);
+            let s = name(n);
+            match open(s.as_bytes(), GENERIC_WRITE, CREATE_NEW) {
+                Ok(h) => {
+                    let _ = close(h);
+                    write(&s);
+                    return Ok(n);
+                }
+                Err(WsaError::ERROR_FILE_EXISTS) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(WsaError::ERROR_FILE_EXISTS)
+    })
+}

@@ -184,7 +184,14 @@ fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
             if op.wsamsg != 0 {
                 let n = op.msg.msg_controllen.min(op.ctrl.len());
                 // SAFETY: the caller's WSAMSG, valid until the operation completes.
-                let f = unsafe { crate::ext::msg::recv_flags(op.wsamsg as *const _, &op.ctrl[..n], op.msg.msg_flags, sock.is_stream()) };
+                let f = unsafe {
+                    crate::ext::msg::recv_flags(
+                        op.wsamsg as *const _,
+                        &op.ctrl[..n],
+                        op.msg.msg_flags,
+                        sock.is_stream(),
+                    )
+                };
                 if f & crate::ext::msg::MSG_CTRUNC_WIN != 0 {
                     st = status::STATUS_BUFFER_OVERFLOW;
                 }
@@ -542,6 +549,13 @@ pub fn issue(ring: &Ring, sock: &Arc<Socket>, idx: u32) -> Result<Issued, WsaErr
                     return Ok(Issued::Pending);
                 }
                 return Ok(Issued::Now { bytes, flags });
+            }
+            Step::Error(e) if matches!(op.kind, Kind::Accept | Kind::Connect) => {
+                // A connection that could not be made (or taken) is a completion of the
+                // operation, as Windows reports it, not a failure of the call.
+                drop(io);
+                finish(sock, idx, status::from_error(e), 0, 0);
+                return Ok(Issued::Pending);
             }
             Step::Error(e) => {
                 drop(io);

@@ -145,6 +145,14 @@ pub fn accepted(op: &mut Op, fd: RawFd) -> Step {
         unsafe { libc::close(fd) };
         return Step::Error(WsaError::WSAENOTSOCK);
     };
+    let [recv_len, local_len, remote_len] = op.ext_lens;
+    let room = addr_room(&target);
+    if local_len < room || remote_len < room {
+        // Windows takes the connection and fails the call: the addresses do not fit.
+        // SAFETY: the fd was just accepted and is owned here.
+        unsafe { libc::close(fd) };
+        return Step::Error(WsaError::ERROR_INSUFFICIENT_BUFFER);
+    }
     // SAFETY: `fd` is ours; `target.fd` is the accept socket's own fd, replaced atomically.
     let r = unsafe { libc::dup3(fd, target.fd, libc::O_CLOEXEC) };
     let e = crate::socket::errno();
@@ -152,12 +160,6 @@ pub fn accepted(op: &mut Op, fd: RawFd) -> Step {
     unsafe { libc::close(fd) };
     if r < 0 {
         return Step::Error(crate::error::from_errno(e));
-    }
-    let [recv_len, local_len, remote_len] = op.ext_lens;
-    let room = addr_room(&target);
-    if local_len < room || remote_len < room {
-        // Windows takes the connection and fails the call: the addresses do not fit.
-        return Step::Error(WsaError::ERROR_INSUFFICIENT_BUFFER);
     }
     calls::mark_connected(&target);
     let base = op.ext_buf as *mut u8;

@@ -11,6 +11,7 @@ use crate::ffi::{self, WsResult};
 use crate::socket::calls::{self, WsaBuf};
 use crate::socket::overlapped::{issue_with, Routine};
 use crate::socket::{get, Socket};
+use crate::wait::thread;
 use std::sync::Arc;
 
 const SOCKET_ERROR: i32 = -1;
@@ -201,7 +202,12 @@ fn win_len(linux: &[u8]) -> usize {
 ///
 /// # Safety
 /// `msg` must be the caller's live `WSAMSG`.
-pub unsafe fn recv_flags(msg: *const WsaMsg, linux_ctrl: &[u8], linux_flags: i32, stream: bool) -> u32 {
+pub unsafe fn recv_flags(
+    msg: *const WsaMsg,
+    linux_ctrl: &[u8],
+    linux_flags: i32,
+    stream: bool,
+) -> u32 {
     let mut f = win_flags(linux_flags, stream);
     // SAFETY: the caller's live WSAMSG.
     let cap = unsafe { (*msg).control.len } as usize;
@@ -436,7 +442,7 @@ pub unsafe extern "C" fn WSASendMsg(
     flags: u32,
     sent: *mut u32,
     ov: *mut crate::engine::io::Overlapped,
-    routine: Routine,
+    routine: Option<thread::WsaRoutine>,
 ) -> i32 {
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
