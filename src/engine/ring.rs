@@ -25,6 +25,10 @@ const REAPER: u8 = 2;
 
 /// How long the completion thread leaves reaping to waiting threads before it checks again.
 const GRACE_MS: i32 = 1;
+/// While waits keep starting, the checks back off to this period: a busy server's waiting
+/// threads reap everything, and the completion thread then costs few wake-ups. A program
+/// whose threads all stop waiting gets its completions reaped after at most this long.
+const GRACE_MAX_MS: i32 = 16;
 /// Grace periods with nothing in flight before the completion thread sleeps without a timeout.
 const IDLE_AFTER: u32 = 50;
 
@@ -290,6 +294,7 @@ impl Ring {
         // Grace periods in a row with nothing in flight; after IDLE_AFTER of them the thread
         // sleeps until an operation is pushed (a busy server never pays for that wake-up).
         let mut quiet = 0u32;
+        let mut grace = GRACE_MS;
         loop {
             let seen = self.epoch.load(Ordering::Acquire);
             if self.in_flight.load(Ordering::Acquire) > 0 {
@@ -298,7 +303,7 @@ impl Ring {
                 quiet = quiet.saturating_add(1);
             }
             let timeout = if quiet < IDLE_AFTER {
-                GRACE_MS
+                grace
             } else {
                 // Store then load on two variables: SeqCst on both sides (here and in
                 // `push`) so either the pusher sees `idle` or this sees the operation.
@@ -318,12 +323,16 @@ impl Ring {
             if timeout == -1 {
                 // Woken by a push: give waiting threads a grace period to reap it first.
                 quiet = 0;
+                grace = GRACE_MS;
                 continue;
             }
-            if self.epoch.load(Ordering::Acquire) != seen
-                || self.in_flight.load(Ordering::Acquire) == 0
-            {
-                // Threads are waiting (and reaping), or there is nothing to reap.
+            if self.epoch.load(Ordering::Acquire) != seen {
+                // Threads are waiting (and reaping): look again later.
+                grace = (grace * 2).min(GRACE_MAX_MS);
+                continue;
+            }
+            grace = GRACE_MS;
+            if self.in_flight.load(Ordering::Acquire) == 0 {
                 continue;
             }
             if self
