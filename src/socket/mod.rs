@@ -8,6 +8,7 @@
 //! last reference to the [`Socket`] goes, so no thread can ever operate on a reused fd.
 
 mod calls;
+mod netevents;
 mod options;
 mod overlapped;
 mod ports;
@@ -109,6 +110,8 @@ pub struct Socket {
     /// Set whenever an overlapped operation on the socket completes: what a wait on the
     /// socket handle itself waits for, as Windows signals a file handle.
     pub signal: Arc<crate::wait::event::Event>,
+    /// `WSAEventSelect` selection and network-event record (see `netevents`).
+    pub netev: Mutex<netevents::NetEvents>,
 }
 
 impl Drop for Socket {
@@ -180,6 +183,7 @@ impl Socket {
             waiters: Mutex::new(Vec::new()),
             io: Mutex::new(Default::default()),
             signal: Arc::new(crate::wait::event::Event::new(true, false)),
+            netev: Mutex::new(Default::default()),
         }
     }
 
@@ -367,6 +371,7 @@ pub fn close(s: usize) -> WsResult<()> {
         _ => return Err(WsaError::WSAENOTSOCK),
     };
     sock.begin_close();
+    netevents::forget(&sock);
     // Every pending overlapped operation ends with an error completion.
     crate::engine::io::cancel_for_close(&sock);
     // Give woken threads and cancelled operations a moment to drop their references, so
@@ -393,6 +398,7 @@ pub fn close_all() {
         if let Object::Socket(sock) = obj {
             if table().remove(h).is_some() {
                 sock.begin_close();
+                netevents::forget(&sock);
                 crate::engine::io::cancel_for_close(&sock);
             }
         }
