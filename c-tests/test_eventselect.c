@@ -92,8 +92,11 @@ static void test_errors(void)
     WSASetLastError(0xdeadbeef);
     ok_wsa_fail(WSAEventSelect(s, (WSAEVENT)(ULONG_PTR)0xdeadbee0, FD_READ), SOCKET_ERROR, WSAEINVAL);
     ok(WSAEventSelect(s, NULL, 0) == 0, "cancel with NULL: error %d", WSAGetLastError());
+#ifdef WS2_URING
+    /* With a zero mask the event is ignored (Microsoft's documentation); Wine 8 fails the call. */
     ok(WSAEventSelect(s, (WSAEVENT)(ULONG_PTR)0xdeadbee0, 0) == 0, "cancel with a bogus event: error %d",
        WSAGetLastError());
+#endif
 #ifdef WS2_URING
     /* Windows probes the pointer (WSAEFAULT, as documented); Wine 8 writes through it. */
     WSASetLastError(0xdeadbeef);
