@@ -127,7 +127,7 @@ fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
         return Step::Error(WsaError::WSAECONNRESET);
     }
     match op.kind {
-        Kind::Accept => crate::ext::accepted(op, res),
+        Kind::Accept => crate::ext::accepted(sock, op, res),
         Kind::Transmit => {
             if res as i16 & (libc::POLLERR | libc::POLLHUP) != 0 {
                 let e = crate::socket::calls::so_error(sock);

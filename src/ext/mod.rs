@@ -139,7 +139,7 @@ unsafe fn put_addr(area: *mut u8, room: u32, a: &SockAddr) {
 
 /// An `AcceptEx` record's accept finished with `res` (the new fd): move the connection into
 /// the accept socket, write the addresses, and finish or continue as a receive.
-pub fn accepted(op: &mut Op, fd: RawFd) -> Step {
+pub fn accepted(listener: &Socket, op: &mut Op, fd: RawFd) -> Step {
     let Some(target) = op.peer.clone() else {
         // SAFETY: the fd was just accepted and is owned here.
         unsafe { libc::close(fd) };
@@ -162,6 +162,7 @@ pub fn accepted(op: &mut Op, fd: RawFd) -> Step {
         return Step::Error(crate::error::from_errno(e));
     }
     calls::mark_connected(&target);
+    crate::socket::netevents::adopted(listener, &target);
     let base = op.ext_buf as *mut u8;
     let local = calls::local_addr(&target).unwrap_or_default();
     let remote = target.st.lock().peer.unwrap_or_default();

@@ -436,6 +436,13 @@ fn is_unspecified(a: &SockAddr) -> bool {
 }
 
 pub fn connect(sock: &Arc<Socket>, a: &SockAddr) -> WsResult<()> {
+    super::netevents::connecting(sock);
+    let r = connect_inner(sock, a);
+    super::netevents::evaluate(sock, false);
+    r
+}
+
+fn connect_inner(sock: &Arc<Socket>, a: &SockAddr) -> WsResult<()> {
     if sock.is_stream() {
         refresh_connect(sock);
         match sock.st.lock().conn {
@@ -606,6 +613,7 @@ fn adopt(listener: &Socket, fd: RawFd) -> WsResult<SOCKET> {
     };
     super::options::inherit(listener, &sock);
     mark_connected(&sock);
+    super::netevents::adopted(listener, &sock);
     Ok(h)
 }
 
@@ -616,7 +624,9 @@ pub unsafe extern "C" fn ws2_accept(s: SOCKET, addr: *mut u8, len: *mut i32) -> 
         let sock = get(s)?;
         // SAFETY: the caller's out-pointers.
         unsafe { check_addr_out(&sock, addr, len) }?;
-        let (fd, a) = accept_fd(&sock)?;
+        let got = accept_fd(&sock);
+        super::netevents::after_accept(&sock);
+        let (fd, a) = got?;
         let h = adopt(&sock, fd)?;
         // SAFETY: checked above to hold the address.
         if !addr.is_null() && !len.is_null() {
@@ -656,7 +666,11 @@ pub unsafe extern "C" fn WSAAccept(
         let sock = get(s)?;
         // SAFETY: the caller's out-pointers.
         unsafe { check_addr_out(&sock, addr, len) }?;
-        let (fd, peer) = accept_fd(&sock)?;
+        let got = accept_fd(&sock);
+        if got.is_err() {
+            super::netevents::after_accept(&sock);
+        }
+        let (fd, peer) = got?;
         if let Some(cond) = cond {
             let mut local = SockAddr::default();
             // SAFETY: room and length from `local`.
@@ -695,20 +709,25 @@ pub unsafe extern "C" fn WSAAccept(
             match verdict {
                 CF_ACCEPT => {}
                 CF_DEFER => {
+                    // A deferred connection does not re-enable FD_ACCEPT.
                     sock.st.lock().deferred = Some(Deferred { fd });
                     return Err(WsaError::WSATRY_AGAIN);
                 }
                 CF_REJECT => {
                     reject(fd);
+                    super::netevents::after_accept(&sock);
                     return Err(WsaError::WSAECONNREFUSED);
                 }
                 _ => {
                     reject(fd);
+                    super::netevents::after_accept(&sock);
                     return Err(WsaError::WSAEINVAL);
                 }
             }
         }
-        let h = adopt(&sock, fd)?;
+        let h = adopt(&sock, fd);
+        super::netevents::after_accept(&sock);
+        let h = h?;
         // SAFETY: checked above to hold the address.
         if !addr.is_null() && !len.is_null() {
             // SAFETY: checked above to hold the address.
@@ -791,6 +810,12 @@ pub struct Received {
 /// Receive into `bufs` with Windows semantics (blocking per the socket's mode, timeouts,
 /// `MSG_WAITALL`, shutdown and connection checks).
 pub fn recv(sock: &Arc<Socket>, bufs: &mut [libc::iovec], flags: i32) -> WsResult<Received> {
+    let r = recv_inner(sock, bufs, flags);
+    super::netevents::after_recv(sock, flags);
+    r
+}
+
+fn recv_inner(sock: &Arc<Socket>, bufs: &mut [libc::iovec], flags: i32) -> WsResult<Received> {
     let lflags = recv_check(sock, flags, false)?;
     let (nonblocking, deadline) = {
         let st = sock.st.lock();
@@ -931,6 +956,19 @@ fn recv_once(
 /// Send `bufs` with Windows semantics: a blocking stream send returns only when everything
 /// is queued; a non-blocking one may queue part.
 pub fn send(
+    sock: &Arc<Socket>,
+    bufs: &[libc::iovec],
+    flags: i32,
+    to: Option<&SockAddr>,
+) -> WsResult<usize> {
+    let r = send_inner(sock, bufs, flags, to);
+    if r == Err(WsaError::WSAEWOULDBLOCK) {
+        super::netevents::after_send_blocked(sock);
+    }
+    r
+}
+
+fn send_inner(
     sock: &Arc<Socket>,
     bufs: &[libc::iovec],
     flags: i32,
@@ -1189,6 +1227,10 @@ pub unsafe extern "C" fn ioctlsocket(s: SOCKET, cmd: i32, argp: *mut u32) -> i32
 pub fn ioctl(sock: &Arc<Socket>, cmd: i32, arg: u32) -> WsResult<u32> {
     match cmd {
         FIONBIO => {
+            if arg == 0 && super::netevents::selected(sock) {
+                // A socket with a WSAEventSelect selection stays non-blocking.
+                return Err(WsaError::WSAEINVAL);
+            }
             sock.st.lock().nonblocking = arg != 0;
             Ok(arg)
         }

@@ -9,6 +9,7 @@
 
 pub(crate) mod calls;
 mod ioctl;
+pub(crate) mod netevents;
 pub(crate) mod options;
 pub(crate) mod overlapped;
 pub(crate) mod ports;
@@ -123,6 +124,8 @@ pub struct Socket {
     pub port: once_cell::sync::OnceCell<(Arc<crate::iocp::Port>, usize)>,
     /// `SetFileCompletionNotificationModes` flags.
     pub notify_modes: std::sync::atomic::AtomicU8,
+    /// `WSAEventSelect` selection and network-event record (see `netevents`).
+    pub netev: Mutex<netevents::NetEvents>,
 }
 
 impl Drop for Socket {
@@ -196,6 +199,7 @@ impl Socket {
             signal: Arc::new(crate::wait::event::Event::new(true, false)),
             port: once_cell::sync::OnceCell::new(),
             notify_modes: std::sync::atomic::AtomicU8::new(0),
+            netev: Mutex::new(Default::default()),
         }
     }
 
@@ -388,6 +392,7 @@ pub fn close(s: usize) -> WsResult<()> {
         _ => return Err(WsaError::WSAENOTSOCK),
     };
     sock.begin_close();
+    netevents::forget(&sock);
     // Every pending overlapped operation ends with an error completion.
     crate::engine::io::cancel_for_close(&sock);
     // Give woken threads and cancelled operations a moment to drop their references, so
@@ -414,6 +419,7 @@ pub fn close_all() {
         if let Object::Socket(sock) = obj {
             if table().remove(h).is_some() {
                 sock.begin_close();
+                netevents::forget(&sock);
                 crate::engine::io::cancel_for_close(&sock);
             }
         }

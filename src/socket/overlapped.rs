@@ -295,7 +295,9 @@ unsafe fn recv_common(
             op.from = from as usize;
             op.fromlen = fromlen as usize;
             Ok(())
-        })?;
+        });
+        super::netevents::after_recv(sock, wflags);
+        let r = r?;
         // SAFETY: NULL or writable by the caller's contract.
         unsafe { report(r, received, flags) }
     })
