@@ -101,6 +101,7 @@ const NEEDED: &[(u8, &str)] = &[
     (opcode::SendMsg::CODE, "SENDMSG"),
     (opcode::PollAdd::CODE, "POLL_ADD"),
     (opcode::AsyncCancel::CODE, "ASYNC_CANCEL"),
+    (opcode::Accept::CODE, "ACCEPT"),
 ];
 
 impl Ring {

@@ -87,9 +87,11 @@ impl Waker {
         self.awake.store(false, Ordering::SeqCst);
     }
 
+    /// This is the calling thread's waker. Never creates one: a thread that has none (the
+    /// completion thread setting an event) owns none.
     pub fn is_current(&self) -> bool {
-        CURRENT
-            .try_with(|w| std::ptr::eq(Arc::as_ptr(w), self))
+        CURRENT_PTR
+            .try_with(|p| p.get() == self as *const Waker as usize)
             .unwrap_or(false)
     }
 
@@ -145,7 +147,15 @@ impl Drop for Waker {
 }
 
 thread_local! {
-    static CURRENT: Arc<Waker> = Arc::new(Waker::new());
+    static CURRENT: Arc<Waker> = {
+        let w = Arc::new(Waker::new());
+        CURRENT_PTR.with(|p| p.set(Arc::as_ptr(&w) as usize));
+        w
+    };
+    /// The address of the thread's waker once it has one (0 before). `is_current` reads this
+    /// instead of `CURRENT`, which would create a waker (and an eventfd) in a thread that
+    /// only sets events, such as the completion thread.
+    static CURRENT_PTR: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// The calling thread's waker.
