@@ -23,28 +23,12 @@
  * Wine (8.0) satisfies the wait and leaves the APC queued; a Wine developer reports that Windows
  * runs the APC first (wine-gitlab, on merge request 8572), but no test in Wine's tree shows it yet,
  * so the test accepts exactly those two outcomes and checks that each is self-consistent. */
+#define TU_WATCHDOG_MS 10000
 #include "testutil.h"
 #include <pthread.h>
 
 #define BOGUS_HANDLE ((HANDLE)(ULONG_PTR)0xdeadbeef)
 
-/* ---- watchdog: a wait that never returns fails the test instead of hanging it ---- */
-static volatile const char *stage = "start";
-static volatile int finished;
-
-static void *watchdog(void *arg)
-{
-    int ms;
-    (void)arg;
-    for (ms = 0; ms < 10000 && !finished; ms += 50)
-        tu_sleep_ms(50);
-    if (!finished) {
-        fprintf(stderr, "test_apc: hung in stage '%s'\n", (const char *)stage);
-        fflush(stderr);
-        _Exit(3);
-    }
-    return NULL;
-}
 
 /* ---- the APC record: what ran, in which order, on which thread ---- */
 #define MAXLOG 32

@@ -14,27 +14,11 @@
  * - InitializeCriticalSectionAndSpinCount and InitializeCriticalSectionEx return TRUE (MS docs:
  *   they always succeed on Vista and later).
  * - Mutual exclusion: 4 threads x 100000 increments under the section lose nothing. */
+#define TU_WATCHDOG_MS 30000
 #include "testutil.h"
 #include <pthread.h>
 #include <stddef.h>
 
-/* ---- watchdog ---- */
-static volatile const char *stage = "start";
-static volatile int finished;
-
-static void *watchdog(void *arg)
-{
-    int ms;
-    (void)arg;
-    for (ms = 0; ms < 30000 && !finished; ms += 50)
-        tu_sleep_ms(50);
-    if (!finished) {
-        fprintf(stderr, "test_critsec: hung in stage '%s'\n", (const char *)stage);
-        fflush(stderr);
-        _Exit(3);
-    }
-    return NULL;
-}
 
 static CRITICAL_SECTION cs;
 

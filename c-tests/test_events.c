@@ -16,29 +16,13 @@
  *   waiters per SetEvent, a manual-reset event releases all of them.
  * Sources: MS docs nf-winsock2-wsacreateevent, -wsacloseevent, -wsasetevent, -wsaresetevent,
  * synchapi nf-synchapi-createeventa / -setevent / -resetevent; Wine dlls/kernel32/tests/sync.c. */
+#define TU_WATCHDOG_MS 10000
 #include "testutil.h"
 #include <pthread.h>
 
 /* A handle value that names nothing (the value Wine's sync tests use). */
 #define BOGUS_HANDLE ((HANDLE)(ULONG_PTR)0xdeadbee0)
 
-/* ---- watchdog: a wait that never returns fails the test instead of hanging it ---- */
-static volatile const char *stage = "start";
-static volatile int finished;
-
-static void *watchdog(void *arg)
-{
-    int ms;
-    (void)arg;
-    for (ms = 0; ms < 10000 && !finished; ms += 50)
-        tu_sleep_ms(50);
-    if (!finished) {
-        fprintf(stderr, "test_events: hung in stage '%s'\n", (const char *)stage);
-        fflush(stderr);
-        _Exit(3);
-    }
-    return NULL;
-}
 
 /* A zero-timeout wait on h (it consumes a signalled auto-reset event). */
 static DWORD poll_wait(HANDLE h)

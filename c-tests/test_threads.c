@@ -20,28 +20,12 @@
  *   runs before the start routine (MS docs QueueUserAPC).
  * - A stack size larger than the default is honoured (MS docs CreateThread, dwStackSize).
  * - A thread that exits cancels the overlapped operations it issued (MS docs WSARecv). */
+#define TU_WATCHDOG_MS 20000
 #include "testutil.h"
 #include <pthread.h>
 
 #define BOGUS_HANDLE ((HANDLE)(ULONG_PTR)0xdeadbeef)
 
-/* ---- watchdog ---- */
-static volatile const char *stage = "start";
-static volatile int finished;
-
-static void *watchdog(void *arg)
-{
-    int ms;
-    (void)arg;
-    for (ms = 0; ms < 20000 && !finished; ms += 50)
-        tu_sleep_ms(50);
-    if (!finished) {
-        fprintf(stderr, "test_threads: hung in stage '%s'\n", (const char *)stage);
-        fflush(stderr);
-        _Exit(3);
-    }
-    return NULL;
-}
 
 /* ---- a worker that waits for a go event, records itself and returns a code ---- */
 struct worker {

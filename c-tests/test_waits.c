@@ -16,29 +16,13 @@
  * (test_WaitForSingleObject, test_WaitForMultipleObjects).
  * Not tested: duplicate handles in a wait-all array and NULL handles in the array (no
  * Windows-validated result in Wine's tests), a NULL array with a nonzero count. */
+#define TU_WATCHDOG_MS 10000
 #include "testutil.h"
 #include <pthread.h>
 
 #define BOGUS_HANDLE ((HANDLE)(ULONG_PTR)0xdeadbee0)
 #define NEV 64
 
-/* ---- watchdog: a wait that never returns fails the test instead of hanging it ---- */
-static volatile const char *stage = "start";
-static volatile int finished;
-
-static void *watchdog(void *arg)
-{
-    int ms;
-    (void)arg;
-    for (ms = 0; ms < 10000 && !finished; ms += 50)
-        tu_sleep_ms(50);
-    if (!finished) {
-        fprintf(stderr, "test_waits: hung in stage '%s'\n", (const char *)stage);
-        fflush(stderr);
-        _Exit(3);
-    }
-    return NULL;
-}
 
 /* The wait under test, one of four entry points over the same array. */
 enum waiter_kind { W_WSA, W_WFMO, W_WFMOEX, W_WFMOEX_ALERTABLE };

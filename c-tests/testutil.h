@@ -361,6 +361,28 @@ static inline void init_ov(OVERLAPPED *ov, HANDLE ev)
     ov->hEvent = ev;
 }
 
+#ifdef TU_WATCHDOG_MS
+/* A watchdog thread for tests that wait (define TU_WATCHDOG_MS before including this header
+ * and start `watchdog` with pthread_create): a wait that never returns fails the test after
+ * TU_WATCHDOG_MS, naming the stage it was in, instead of hanging it. */
+static volatile const char *stage = "start";
+static volatile int finished;
+
+static inline void *watchdog(void *arg)
+{
+    int ms;
+    (void)arg;
+    for (ms = 0; ms < TU_WATCHDOG_MS && !finished; ms += 50)
+        tu_sleep_ms(50);
+    if (!finished) {
+        fprintf(stderr, "hung in stage '%s'\n", (const char *)stage);
+        fflush(stderr);
+        _Exit(3);
+    }
+    return NULL;
+}
+#endif
+
 /* Print the summary line and give main()'s return value. */
 static inline int test_done(void)
 {

@@ -120,6 +120,31 @@ fn open(path: &[u8], access: u32, disposition: u32) -> WsResult<usize> {
     Ok(h)
 }
 
+/// A file name from the A functions; NULL is `ERROR_PATH_NOT_FOUND`.
+///
+/// # Safety
+/// `p` must be NULL or a NUL-terminated string.
+unsafe fn name_a(p: *const std::ffi::c_char) -> WsResult<Vec<u8>> {
+    if p.is_null() {
+        return Err(WsaError::ERROR_PATH_NOT_FOUND);
+    }
+    // SAFETY: non-NULL, NUL-terminated by the caller's contract.
+    Ok(unsafe { ffi::cstr(p) }?.to_vec())
+}
+
+/// A file name from the W functions (UTF-16, as UTF-8 for Linux); NULL is
+/// `ERROR_PATH_NOT_FOUND`.
+///
+/// # Safety
+/// `p` must be NULL or a NUL-terminated UTF-16 string.
+unsafe fn name_w(p: *const u16) -> WsResult<Vec<u8>> {
+    if p.is_null() {
+        return Err(WsaError::ERROR_PATH_NOT_FOUND);
+    }
+    // SAFETY: non-NULL, NUL-terminated by the caller's contract.
+    Ok(unsafe { ffi::wstr(p) }?.into_bytes())
+}
+
 /// `HANDLE CreateFileA(LPCSTR, DWORD dwDesiredAccess, DWORD dwShareMode,
 /// LPSECURITY_ATTRIBUTES, DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes, HANDLE)`
 #[no_mangle]
@@ -132,13 +157,9 @@ pub unsafe extern "C" fn CreateFileA(
     _flags: u32,
     _template: usize,
 ) -> usize {
+    // SAFETY: NULL or the caller's NUL-terminated string.
     ffi::win(INVALID_HANDLE_VALUE, || {
-        if name.is_null() {
-            return Err(WsaError::ERROR_PATH_NOT_FOUND);
-        }
-        // SAFETY: a caller's NUL-terminated string.
-        let path = unsafe { ffi::cstr(name) }?;
-        open(path, access, disposition)
+        open(&unsafe { name_a(name) }?, access, disposition)
     })
 }
 
@@ -153,13 +174,9 @@ pub unsafe extern "C" fn CreateFileW(
     _flags: u32,
     _template: usize,
 ) -> usize {
+    // SAFETY: NULL or the caller's NUL-terminated UTF-16 string.
     ffi::win(INVALID_HANDLE_VALUE, || {
-        if name.is_null() {
-            return Err(WsaError::ERROR_PATH_NOT_FOUND);
-        }
-        // SAFETY: a caller's NUL-terminated UTF-16 string.
-        let path = unsafe { ffi::wstr(name) }?;
-        open(path.as_bytes(), access, disposition)
+        open(&unsafe { name_w(name) }?, access, disposition)
     })
 }
 
@@ -385,19 +402,15 @@ fn unlink(path: &[u8]) -> WsResult<i32> {
 /// `BOOL DeleteFileA(LPCSTR)`
 #[no_mangle]
 pub unsafe extern "C" fn DeleteFileA(name: *const std::ffi::c_char) -> i32 {
-    ffi::win(0, || {
-        // SAFETY: a caller's NUL-terminated string.
-        unlink(unsafe { ffi::cstr(name) }?)
-    })
+    // SAFETY: NULL or the caller's NUL-terminated string.
+    ffi::win(0, || unlink(&unsafe { name_a(name) }?))
 }
 
 /// `BOOL DeleteFileW(LPCWSTR)`
 #[no_mangle]
 pub unsafe extern "C" fn DeleteFileW(name: *const u16) -> i32 {
-    ffi::win(0, || {
-        // SAFETY: a caller's NUL-terminated UTF-16 string.
-        unlink(unsafe { ffi::wstr(name) }?.as_bytes())
-    })
+    // SAFETY: NULL or the caller's NUL-terminated UTF-16 string.
+    ffi::win(0, || unlink(&unsafe { name_w(name) }?))
 }
 
 /// The temporary directory: `TMP`, `TEMP` or `TMPDIR` if set, else `/tmp`, ending in `/`.
