@@ -318,72 +318,6 @@ fn recv_sync(sock: &Arc<Socket>, m: &mut WsaMsg, lflags: i32) -> WsResult<u32> {
     }
 }
 
-/// Synchronous `WSASendMsg`: blocking per the socket's mode and `SO_SNDTIMEO`; a stream
-/// send returns when every byte is queued.
-fn send_sync(
-    sock: &Arc<Socket>,
-    iov: &mut [libc::iovec],
-    to: Option<&SockAddr>,
-    ctrl: &[u8],
-    lflags: i32,
-) -> WsResult<usize> {
-    let total: usize = iov.iter().map(|b| b.iov_len).sum();
-    let (nonblocking, deadline) = {
-        let st = sock.st.lock();
-        (st.nonblocking, Socket::deadline(st.sndtimeo))
-    };
-    let mut done = 0usize;
-    let mut first = 0usize;
-    loop {
-        // SAFETY: msghdr is plain data; zero is a valid empty header.
-        let mut mh: libc::msghdr = unsafe { std::mem::zeroed() };
-        if let Some(a) = to {
-            mh.msg_name = a.as_ptr() as *mut libc::c_void;
-            mh.msg_namelen = a.len;
-        }
-        mh.msg_iov = iov[first..].as_mut_ptr();
-        mh.msg_iovlen = iov.len() - first;
-        if !ctrl.is_empty() && done == 0 {
-            mh.msg_control = ctrl.as_ptr() as *mut libc::c_void;
-            mh.msg_controllen = ctrl.len();
-        }
-        let fl = lflags | libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
-        // SAFETY: the header points at live buffers and address of the stated sizes.
-        let n = unsafe { libc::sendmsg(sock.fd, &mh, fl) };
-        if n >= 0 {
-            done += n as usize;
-            if !sock.is_stream() || done >= total {
-                return Ok(done);
-            }
-            // Drop what went out and go on with the rest.
-            let mut left = n as usize;
-            while left > 0 && first < iov.len() {
-                let b = &mut iov[first];
-                if left >= b.iov_len {
-                    left -= b.iov_len;
-                    first += 1;
-                } else {
-                    // SAFETY: `left` < iov_len: the new base stays inside the caller's buffer.
-                    b.iov_base = unsafe { (b.iov_base as *mut u8).add(left) } as *mut libc::c_void;
-                    b.iov_len -= left;
-                    left = 0;
-                }
-            }
-            continue;
-        }
-        match crate::socket::errno() {
-            libc::EAGAIN => {
-                if nonblocking && done == 0 {
-                    return Err(WsaError::WSAEWOULDBLOCK);
-                }
-                sock.wait(libc::POLLOUT, deadline)?;
-            }
-            libc::EINTR => {}
-            e => return Err(crate::socket::io_error(sock, true, lflags, e)),
-        }
-    }
-}
-
 /// `int WSARecvMsg(SOCKET, LPWSAMSG, LPDWORD, LPWSAOVERLAPPED,
 /// LPWSAOVERLAPPED_COMPLETION_ROUTINE)`: reached through `WSAID_WSARECVMSG`, as on Windows.
 pub unsafe extern "C" fn wsa_recv_msg(
@@ -465,8 +399,17 @@ pub unsafe extern "C" fn WSASendMsg(
         } else {
             None
         };
-        if ov.is_null() && sent.is_null() {
-            return Err(WsaError::WSAEFAULT);
+        if ov.is_null() {
+            if sent.is_null() {
+                return Err(WsaError::WSAEFAULT);
+            }
+            let mut iov = Vec::new();
+            // SAFETY: the caller's buffers as WSAMSG describes them.
+            unsafe { buffers(m, &mut iov) }?;
+            let n = calls::send_with(&sock, &iov, flags as i32, dest.as_ref(), &ctrl)?;
+            // SAFETY: checked non-NULL above.
+            unsafe { *sent = n as u32 };
+            return Ok(0);
         }
         let (lflags, to) = match calls::send_check(&sock, flags as i32, dest.as_ref())? {
             calls::SendPlan::Go(l, to) => (l & !libc::MSG_DONTWAIT, to),
@@ -475,24 +418,10 @@ pub unsafe extern "C" fn WSASendMsg(
                 let mut iov = Vec::new();
                 // SAFETY: the caller's buffers as WSAMSG describes them.
                 let n = unsafe { buffers(m, &mut iov) }?;
-                if ov.is_null() {
-                    // SAFETY: checked non-NULL above.
-                    unsafe { *sent = n as u32 };
-                } else {
-                    crate::socket::overlapped::complete_now(&sock, ov, routine, 0, n)?;
-                }
+                crate::socket::overlapped::complete_now(&sock, ov, routine, 0, n)?;
                 return Ok(0);
             }
         };
-        if ov.is_null() {
-            let mut iov = Vec::new();
-            // SAFETY: the caller's buffers as WSAMSG describes them.
-            unsafe { buffers(m, &mut iov) }?;
-            let n = send_sync(&sock, &mut iov, to.as_ref(), &ctrl, lflags)?;
-            // SAFETY: checked non-NULL above.
-            unsafe { *sent = n as u32 };
-            return Ok(0);
-        }
         let r = issue_with(&sock, ov, routine, |op| {
             // SAFETY: the caller's buffers as WSAMSG describes them.
             let total = unsafe { buffers(m, &mut op.iov) }?;

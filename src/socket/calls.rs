@@ -961,7 +961,18 @@ pub fn send(
     flags: i32,
     to: Option<&SockAddr>,
 ) -> WsResult<usize> {
-    let r = send_inner(sock, bufs, flags, to);
+    send_with(sock, bufs, flags, to, &[])
+}
+
+/// [`send`] with Linux control data, which goes with the first `sendmsg` (`WSASendMsg`).
+pub fn send_with(
+    sock: &Arc<Socket>,
+    bufs: &[libc::iovec],
+    flags: i32,
+    to: Option<&SockAddr>,
+    ctrl: &[u8],
+) -> WsResult<usize> {
+    let r = send_inner(sock, bufs, flags, to, ctrl);
     if r == Err(WsaError::WSAEWOULDBLOCK) {
         super::netevents::after_send_blocked(sock);
     }
@@ -973,6 +984,7 @@ fn send_inner(
     bufs: &[libc::iovec],
     flags: i32,
     to: Option<&SockAddr>,
+    ctrl: &[u8],
 ) -> WsResult<usize> {
     let total: usize = bufs.iter().map(|b| b.iov_len).sum();
     let (lflags, to) = match send_check(sock, flags, to)? {
@@ -989,7 +1001,8 @@ fn send_inner(
     }
     let mut sent = 0usize;
     loop {
-        match send_once(sock, bufs, sent, lflags, to)? {
+        let c = if sent == 0 { ctrl } else { &[] };
+        match send_once(sock, bufs, sent, lflags, to, c)? {
             Some(n) => {
                 sent += n;
                 if nonblocking || !sock.is_stream() || sent >= total {
@@ -1047,6 +1060,7 @@ fn send_once(
     skip: usize,
     lflags: i32,
     to: Option<&SockAddr>,
+    ctrl: &[u8],
 ) -> WsResult<Option<usize>> {
     let mut iov = iov_from(bufs, skip);
     // SAFETY: msghdr is plain data; zero is a valid empty header.
@@ -1057,6 +1071,10 @@ fn send_once(
     }
     msg.msg_iov = iov.as_mut_ptr();
     msg.msg_iovlen = iov.len();
+    if !ctrl.is_empty() {
+        msg.msg_control = ctrl.as_ptr() as *mut libc::c_void;
+        msg.msg_controllen = ctrl.len();
+    }
     // SAFETY: every pointer in `msg` refers to live memory of the stated size.
     let n = unsafe { libc::sendmsg(sock.fd, &msg, lflags) };
     if n >= 0 {
