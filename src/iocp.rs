@@ -164,21 +164,25 @@ thread_local! {
 }
 
 /// The calling thread comes back to a port: it is no longer active on the port it was
-/// released by. Leaving `port` itself needs no hand-over (the caller takes packets next).
-fn come_back(port: &Arc<Port>) {
-    let prev = ACTIVE.try_with(|a| a.0.borrow_mut().take()).ok().flatten();
-    if let Some(prev) = prev {
-        if Arc::ptr_eq(&prev, port) {
-            let mut st = port.st.lock();
-            st.active = st.active.saturating_sub(1);
-        } else {
-            prev.leave();
-        }
+/// released by. Leaving another port hands its packets over; leaving `port` itself needs no
+/// hand-over (the caller takes packets next), and is returned for the caller to count down
+/// under the lock it takes anyway.
+fn come_back(port: &Arc<Port>) -> Option<Arc<Port>> {
+    let prev = ACTIVE
+        .try_with(|a| a.0.borrow_mut().take())
+        .ok()
+        .flatten()?;
+    if Arc::ptr_eq(&prev, port) {
+        return Some(prev);
     }
+    prev.leave();
+    None
 }
 
-fn mark_active(port: &Arc<Port>) {
-    let _ = ACTIVE.try_with(|a| *a.0.borrow_mut() = Some(port.clone()));
+/// The thread is active on `port` (`held`: a reference to it the caller already has).
+fn mark_active(port: &Arc<Port>, held: Option<Arc<Port>>) {
+    let p = held.unwrap_or_else(|| port.clone());
+    let _ = ACTIVE.try_with(|a| *a.0.borrow_mut() = Some(p));
 }
 
 /// How a wait on a port ended.
@@ -197,7 +201,7 @@ fn dequeue(
     deadline: Option<Instant>,
     alertable: bool,
 ) -> Dequeued {
-    come_back(port);
+    let back = come_back(port);
     let take_more = |st: &mut State, out: &mut [Packet], mut n: usize| {
         while n < out.len() {
             match st.packets.pop_front() {
@@ -212,11 +216,17 @@ fn dequeue(
     };
     {
         let mut st = port.st.lock();
+        if back.is_some() {
+            st.active = st.active.saturating_sub(1);
+        }
         if st.active < port.concurrency && !st.packets.is_empty() {
             st.active += 1;
             let n = take_more(&mut st, out, 0);
             drop(st);
-            mark_active(port);
+            // It counts as a wait: the thread reaps when the queue runs dry, so the
+            // completion thread leaves the ring to it instead of competing for the CPU.
+            engine::note_wait();
+            mark_active(port, back);
             return Dequeued::Packets(n);
         }
         if st.closed {
@@ -243,7 +253,7 @@ fn dequeue(
                     out[0] = p;
                     let n = take_more(&mut port.st.lock(), out, 1);
                     drop(part);
-                    mark_active(port);
+                    mark_active(port, None);
                     return Dequeued::Packets(n);
                 }
                 Grant::Closed => return Dequeued::Closed,

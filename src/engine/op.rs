@@ -261,18 +261,42 @@ fn slot(idx: u32) -> &'static Slot {
     &c[idx as usize & (CHUNK - 1)]
 }
 
+/// Free records kept by one thread, so the common case (a thread issues operations and
+/// completes them) takes no lock. Returned to the pool when it grows past `LOCAL_MAX` and
+/// when the thread exits.
+struct LocalFree(Vec<u32>);
+
+const LOCAL_MAX: usize = 64;
+
+impl Drop for LocalFree {
+    fn drop(&mut self) {
+        POOL.free.lock().0.append(&mut self.0);
+    }
+}
+
+thread_local! {
+    static LOCAL: std::cell::RefCell<LocalFree> = const { std::cell::RefCell::new(LocalFree(Vec::new())) };
+}
+
 /// Take a record; most recently freed first, so warm records (with iovec capacity) are reused.
 pub fn alloc() -> Option<u32> {
-    let idx = {
-        let mut f = POOL.free.lock();
-        match f.0.pop() {
-            Some(i) => i,
-            None => {
-                if f.1 as usize >= CHUNK * CHUNKS {
-                    return None;
+    let local = LOCAL
+        .try_with(|l| l.try_borrow_mut().ok().and_then(|mut l| l.0.pop()))
+        .ok()
+        .flatten();
+    let idx = match local {
+        Some(i) => i,
+        None => {
+            let mut f = POOL.free.lock();
+            match f.0.pop() {
+                Some(i) => i,
+                None => {
+                    if f.1 as usize >= CHUNK * CHUNKS {
+                        return None;
+                    }
+                    f.1 += 1;
+                    f.1 - 1
                 }
-                f.1 += 1;
-                f.1 - 1
             }
         }
     };
@@ -301,7 +325,22 @@ pub unsafe fn get(idx: u32) -> &'static mut Op {
 pub unsafe fn free(idx: u32) {
     // SAFETY: exclusive by the caller's contract.
     unsafe { get(idx) }.clear();
-    POOL.free.lock().0.push(idx);
+    let kept = LOCAL
+        .try_with(|l| match l.try_borrow_mut() {
+            Ok(mut l) => {
+                if l.0.len() >= LOCAL_MAX {
+                    // Give half back in one go, keeping the most recently freed.
+                    POOL.free.lock().0.extend(l.0.drain(..LOCAL_MAX / 2));
+                }
+                l.0.push(idx);
+                true
+            }
+            Err(_) => false,
+        })
+        .unwrap_or(false);
+    if !kept {
+        POOL.free.lock().0.push(idx);
+    }
 }
 
 pub fn user_data(idx: u32, gen: u32) -> u64 {

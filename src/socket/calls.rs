@@ -864,18 +864,32 @@ fn recv_inner(sock: &Arc<Socket>, bufs: &mut [libc::iovec], flags: i32) -> WsRes
 /// datagram socket). Returns the Linux flags.
 pub fn recv_check(sock: &Socket, flags: i32, overlapped: bool) -> WsResult<i32> {
     let lflags = recv_flags(sock, flags, overlapped)?;
-    if sock.st.lock().shut_rd {
+    let (shut, conn) = {
+        let st = sock.st.lock();
+        (st.shut_rd, st.conn)
+    };
+    if shut {
         return Err(WsaError::WSAESHUTDOWN);
     }
     if sock.is_stream() {
-        refresh_connect(sock);
-        if sock.st.lock().conn != Conn::Connected {
-            return Err(WsaError::WSAENOTCONN);
-        }
+        connected_or(sock, conn)?;
     } else if !is_bound(sock) {
         return Err(WsaError::WSAEINVAL);
     }
     Ok(lflags)
+}
+
+/// A stream socket's data calls need a connection: `conn` as last seen, brought up to date
+/// when a `connect` may have finished since; `WSAENOTCONN` without one.
+fn connected_or(sock: &Socket, conn: Conn) -> WsResult<()> {
+    if conn == Conn::Connected {
+        return Ok(());
+    }
+    refresh_connect(sock);
+    if sock.st.lock().conn != Conn::Connected {
+        return Err(WsaError::WSAENOTCONN);
+    }
+    Ok(())
 }
 
 /// Where a send goes once it passed its checks.
@@ -890,14 +904,15 @@ pub enum SendPlan {
 /// destination). Datagram sockets are bound implicitly, as by a real send.
 pub fn send_check(sock: &Socket, flags: i32, to: Option<&SockAddr>) -> WsResult<SendPlan> {
     let lflags = send_flags(sock, flags)?;
-    if sock.st.lock().shut_wr {
+    let (shut, conn) = {
+        let st = sock.st.lock();
+        (st.shut_wr, st.conn)
+    };
+    if shut {
         return Err(WsaError::WSAESHUTDOWN);
     }
     if sock.is_stream() {
-        refresh_connect(sock);
-        if sock.st.lock().conn != Conn::Connected {
-            return Err(WsaError::WSAENOTCONN);
-        }
+        connected_or(sock, conn)?;
         return Ok(SendPlan::Go(lflags, None));
     }
     match to {

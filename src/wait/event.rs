@@ -10,13 +10,16 @@ use crate::error::WsaError;
 use crate::ffi::{self, WsResult};
 use crate::handle::{table, Object};
 use parking_lot::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 pub struct Event {
     manual: bool,
     state: AtomicBool,
     waiters: Mutex<Vec<Arc<Waker>>>,
+    /// `waiters.len()`, readable without the lock: setting an event nobody watches (a
+    /// socket's own signal on every completion) takes no lock.
+    watching: AtomicUsize,
 }
 
 impl Event {
@@ -25,12 +28,15 @@ impl Event {
             manual,
             state: AtomicBool::new(initial),
             waiters: Mutex::new(Vec::new()),
+            watching: AtomicUsize::new(0),
         }
     }
 
     /// Signal; wakes the threads waiting on the event when it was not signalled.
     pub fn set(&self) {
-        if !self.state.swap(true, Ordering::SeqCst) {
+        // SeqCst on the state and on `watching`, here and in `watch`: either this sees the
+        // watcher counted, or the watcher, checking the state after `watch`, sees it set.
+        if !self.state.swap(true, Ordering::SeqCst) && self.watching.load(Ordering::SeqCst) > 0 {
             for w in self.waiters.lock().iter() {
                 w.wake();
             }
@@ -63,13 +69,16 @@ impl Event {
 
     /// Register a waiting thread; it must check the state after this.
     pub fn watch(&self, w: &Arc<Waker>) {
-        self.waiters.lock().push(w.clone());
+        let mut v = self.waiters.lock();
+        self.watching.fetch_add(1, Ordering::SeqCst);
+        v.push(w.clone());
     }
 
     pub fn unwatch(&self, w: &Arc<Waker>) {
         let mut v = self.waiters.lock();
         if let Some(i) = v.iter().position(|x| Arc::ptr_eq(x, w)) {
             v.swap_remove(i);
+            self.watching.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }
