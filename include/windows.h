@@ -621,6 +621,12 @@ inline bool operator==(REFGUID a, REFGUID b) { return IsEqualGUID(a, b); }
 inline bool operator!=(REFGUID a, REFGUID b) { return !IsEqualGUID(a, b); }
 #endif
 
+/* The rest of the Win32 base: synchronisation objects and thread-local storage, memory,
+ * system information, console and messages, and the C runtime pieces Windows code expects. */
+#include <ws2_uring/synch.h>
+#include <ws2_uring/base.h>
+#include <ws2_uring/crt.h>
+
 #ifndef WIN32_LEAN_AND_MEAN
 #include <winsock.h>
 #endif

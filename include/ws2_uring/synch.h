@@ -1,0 +1,4 @@
+/* ws2-uring: internal header, included by <windows.h>. Not for direct use. */
+#ifndef WS2_URING_SYNCH_H
+#define WS2_URING_SYNCH_H
+#endif /* WS2_URING_SYNCH_H */
