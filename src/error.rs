@@ -224,25 +224,29 @@ pub fn last_error() -> u32 {
 /// `int WSAGetLastError(void)`
 #[no_mangle]
 pub extern "C" fn WSAGetLastError() -> i32 {
-    last_error() as i32
+    let _t = crate::trace_call!("WSAGetLastError");
+    crate::trace::ret(|| last_error() as i32)
 }
 
 /// `void WSASetLastError(int)`
 #[no_mangle]
 pub extern "C" fn WSASetLastError(code: i32) {
-    set_last_error(code as u32)
+    let _t = crate::trace_call!("WSASetLastError", code);
+    crate::trace::ret(|| set_last_error(code as u32))
 }
 
 /// `DWORD GetLastError(void)`
 #[no_mangle]
 pub extern "C" fn GetLastError() -> u32 {
-    last_error()
+    let _t = crate::trace_call!("GetLastError");
+    crate::trace::ret(last_error)
 }
 
 /// `void SetLastError(DWORD)`
 #[no_mangle]
 pub extern "C" fn SetLastError(code: u32) {
-    set_last_error(code)
+    let _t = crate::trace_call!("SetLastError", code);
+    crate::trace::ret(|| set_last_error(code))
 }
 
 #[cfg(test)]

@@ -3,39 +3,44 @@
 //! Pointer helpers here map NULL to `WSAEFAULT` so shims stay one line of plumbing.
 
 use crate::error::{set_last_error, WsaError};
+use crate::trace::{self, Arg};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Result type used inside the library.
 pub type WsResult<T> = Result<T, WsaError>;
 
-fn boundary<T>(fail: T, clear_on_success: bool, f: impl FnOnce() -> WsResult<T>) -> T {
-    match catch_unwind(AssertUnwindSafe(f)) {
+fn boundary<T: Arg>(fail: T, clear_on_success: bool, f: impl FnOnce() -> WsResult<T>) -> T {
+    let (v, err) = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => {
             if clear_on_success {
                 set_last_error(0);
             }
-            v
+            (v, None)
         }
         Ok(Err(e)) => {
             set_last_error(e.0);
-            fail
+            (fail, Some(e.0))
         }
         Err(_) => {
             set_last_error(WsaError::WSASYSCALLFAILURE.0);
-            fail
+            (fail, Some(WsaError::WSASYSCALLFAILURE.0))
         }
+    };
+    if trace::on() {
+        trace::result(&v, err);
     }
+    v
 }
 
 /// Winsock convention: on success the last error is cleared (Windows does this for the
 /// socket functions), on failure it is set and `fail` (`SOCKET_ERROR`, `INVALID_SOCKET`,
 /// NULL) is returned.
-pub fn ws<T>(fail: T, f: impl FnOnce() -> WsResult<T>) -> T {
+pub fn ws<T: Arg>(fail: T, f: impl FnOnce() -> WsResult<T>) -> T {
     boundary(fail, true, f)
 }
 
 /// Win32 convention: the last error is left alone on success.
-pub fn win<T>(fail: T, f: impl FnOnce() -> WsResult<T>) -> T {
+pub fn win<T: Arg>(fail: T, f: impl FnOnce() -> WsResult<T>) -> T {
     boundary(fail, false, f)
 }
 
@@ -49,6 +54,9 @@ pub fn code(store: bool, f: impl FnOnce() -> WsResult<()>) -> i32 {
     };
     if store {
         set_last_error(r);
+    }
+    if trace::on() {
+        trace::result(&(r as i32), (r != 0).then_some(r));
     }
     r as i32
 }

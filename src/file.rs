@@ -157,6 +157,16 @@ pub unsafe extern "C" fn CreateFileA(
     _flags: u32,
     _template: usize,
 ) -> usize {
+    let _t = crate::trace_call!(
+        "CreateFileA",
+        name,
+        access,
+        _share,
+        _sa,
+        disposition,
+        _flags,
+        _template
+    );
     // SAFETY: NULL or the caller's NUL-terminated string.
     ffi::win(INVALID_HANDLE_VALUE, || {
         open(&unsafe { name_a(name) }?, access, disposition)
@@ -174,6 +184,16 @@ pub unsafe extern "C" fn CreateFileW(
     _flags: u32,
     _template: usize,
 ) -> usize {
+    let _t = crate::trace_call!(
+        "CreateFileW",
+        name,
+        access,
+        _share,
+        _sa,
+        disposition,
+        _flags,
+        _template
+    );
     // SAFETY: NULL or the caller's NUL-terminated UTF-16 string.
     ffi::win(INVALID_HANDLE_VALUE, || {
         open(&unsafe { name_w(name) }?, access, disposition)
@@ -267,6 +287,7 @@ pub unsafe extern "C" fn ReadFile(
     read: *mut u32,
     ov: *mut Overlapped,
 ) -> i32 {
+    let _t = crate::trace_call!("ReadFile", h, buf, n, read, ov);
     // SAFETY: forwarded caller contract.
     ffi::win(0, || unsafe { transfer(h, buf, n, read, ov, false) })
 }
@@ -280,6 +301,7 @@ pub unsafe extern "C" fn WriteFile(
     written: *mut u32,
     ov: *mut Overlapped,
 ) -> i32 {
+    let _t = crate::trace_call!("WriteFile", h, buf, n, written, ov);
     // SAFETY: forwarded caller contract.
     ffi::win(0, || unsafe {
         transfer(h, buf as *mut u8, n, written, ov, true)
@@ -314,6 +336,7 @@ pub fn position(f: &File) -> WsResult<u64> {
 /// `DWORD GetFileSize(HANDLE, LPDWORD lpFileSizeHigh)`
 #[no_mangle]
 pub unsafe extern "C" fn GetFileSize(h: usize, high: *mut u32) -> u32 {
+    let _t = crate::trace_call!("GetFileSize", h, high);
     ffi::win(INVALID_FILE_SIZE, || {
         let n = size(&*get(h)?)?;
         // SAFETY: NULL or the caller's DWORD.
@@ -330,6 +353,7 @@ pub unsafe extern "C" fn GetFileSize(h: usize, high: *mut u32) -> u32 {
 /// `BOOL GetFileSizeEx(HANDLE, PLARGE_INTEGER)`
 #[no_mangle]
 pub unsafe extern "C" fn GetFileSizeEx(h: usize, out: *mut i64) -> i32 {
+    let _t = crate::trace_call!("GetFileSizeEx", h, out);
     ffi::win(0, || {
         let n = size(&*get(h)?)?;
         // SAFETY: the caller's LARGE_INTEGER.
@@ -361,6 +385,7 @@ fn seek(h: usize, dist: i64, method: u32) -> WsResult<u64> {
 /// dwMoveMethod)`
 #[no_mangle]
 pub unsafe extern "C" fn SetFilePointer(h: usize, low: i32, high: *mut i32, method: u32) -> u32 {
+    let _t = crate::trace_call!("SetFilePointer", h, low, high, method);
     ffi::win(INVALID_SET_FILE_POINTER, || {
         // SAFETY: NULL or the caller's LONG.
         let hp = unsafe { high.as_mut() };
@@ -380,6 +405,7 @@ pub unsafe extern "C" fn SetFilePointer(h: usize, low: i32, high: *mut i32, meth
 /// `BOOL SetFilePointerEx(HANDLE, LARGE_INTEGER, PLARGE_INTEGER, DWORD)`
 #[no_mangle]
 pub unsafe extern "C" fn SetFilePointerEx(h: usize, dist: i64, newp: *mut i64, method: u32) -> i32 {
+    let _t = crate::trace_call!("SetFilePointerEx", h, dist, newp, method);
     ffi::win(0, || {
         let p = seek(h, dist, method)?;
         // SAFETY: NULL or the caller's LARGE_INTEGER.
@@ -402,6 +428,7 @@ fn unlink(path: &[u8]) -> WsResult<i32> {
 /// `BOOL DeleteFileA(LPCSTR)`
 #[no_mangle]
 pub unsafe extern "C" fn DeleteFileA(name: *const std::ffi::c_char) -> i32 {
+    let _t = crate::trace_call!("DeleteFileA", name);
     // SAFETY: NULL or the caller's NUL-terminated string.
     ffi::win(0, || unlink(&unsafe { name_a(name) }?))
 }
@@ -409,6 +436,7 @@ pub unsafe extern "C" fn DeleteFileA(name: *const std::ffi::c_char) -> i32 {
 /// `BOOL DeleteFileW(LPCWSTR)`
 #[no_mangle]
 pub unsafe extern "C" fn DeleteFileW(name: *const u16) -> i32 {
+    let _t = crate::trace_call!("DeleteFileW", name);
     // SAFETY: NULL or the caller's NUL-terminated UTF-16 string.
     ffi::win(0, || unlink(&unsafe { name_w(name) }?))
 }
@@ -429,6 +457,7 @@ fn temp_dir() -> String {
 /// NUL), or the size needed (with it) when the buffer is too small.
 #[no_mangle]
 pub unsafe extern "C" fn GetTempPathA(cap: u32, buf: *mut u8) -> u32 {
+    let _t = crate::trace_call!("GetTempPathA", cap, buf);
     ffi::win(0, || {
         let d = temp_dir();
         if buf.is_null() || (cap as usize) < d.len() + 1 {
@@ -453,6 +482,7 @@ pub unsafe extern "C" fn GetTempFileNameA(
     unique: u32,
     out: *mut u8,
 ) -> u32 {
+    let _t = crate::trace_call!("GetTempFileNameA", path, prefix, unique, out);
     ffi::win(0, || {
         if out.is_null() {
             return Err(WsaError::ERROR_INVALID_PARAMETER);

@@ -323,6 +323,7 @@ pub extern "C" fn CreateIoCompletionPort(
     key: usize,
     concurrency: u32,
 ) -> usize {
+    let _t = crate::trace_call!("CreateIoCompletionPort", file, existing, key, concurrency);
     ffi::win(0, || {
         if file == INVALID_HANDLE_VALUE {
             if existing != 0 {
@@ -370,6 +371,7 @@ pub extern "C" fn PostQueuedCompletionStatus(
     key: usize,
     ov: usize,
 ) -> i32 {
+    let _t = crate::trace_call!("PostQueuedCompletionStatus", port, bytes, key, ov);
     ffi::win(0, || {
         get(port)?.post(Packet {
             key,
@@ -394,6 +396,7 @@ pub unsafe extern "C" fn GetQueuedCompletionStatus(
     ov: *mut usize,
     ms: u32,
 ) -> i32 {
+    let _t = crate::trace_call!("GetQueuedCompletionStatus", port, bytes, key, ov, ms);
     ffi::win(0, || {
         let p = get(port)?;
         if bytes.is_null() || key.is_null() || ov.is_null() {
@@ -458,6 +461,15 @@ pub unsafe extern "C" fn GetQueuedCompletionStatusEx(
     ms: u32,
     alertable: i32,
 ) -> i32 {
+    let _t = crate::trace_call!(
+        "GetQueuedCompletionStatusEx",
+        port,
+        entries,
+        count,
+        removed,
+        ms,
+        alertable
+    );
     ffi::win(0, || {
         let p = get(port)?;
         if count == 0 {
@@ -506,6 +518,7 @@ pub unsafe extern "C" fn GetQueuedCompletionStatusEx(
 /// `BOOL SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags)`
 #[no_mangle]
 pub extern "C" fn SetFileCompletionNotificationModes(h: usize, flags: u8) -> i32 {
+    let _t = crate::trace_call!("SetFileCompletionNotificationModes", h, flags);
     ffi::win(0, || {
         if flags & !(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE) != 0 {
             return Err(WsaError::ERROR_INVALID_PARAMETER);

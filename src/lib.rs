@@ -21,5 +21,6 @@ pub mod resolve;
 pub mod socket;
 pub mod startup;
 pub mod status;
+pub mod trace;
 pub mod wait;
 pub mod win32;

@@ -65,6 +65,7 @@ fn fill(data: &mut WSADATA, version: u16) {
 /// `data` must be NULL or point to a writable `WSADATA`.
 #[no_mangle]
 pub unsafe extern "C" fn WSAStartup(requested: u16, data: *mut WSADATA) -> i32 {
+    let _t = crate::trace_call!("WSAStartup", requested, data);
     ffi::code(false, || {
         let (version, supported) = negotiate(requested);
         // SAFETY: NULL or a writable WSADATA by the caller's contract.
@@ -89,6 +90,7 @@ pub unsafe extern "C" fn WSAStartup(requested: u16, data: *mut WSADATA) -> i32 {
 /// `int WSACleanup(void)`: the last matching call closes every socket still open.
 #[no_mangle]
 pub extern "C" fn WSACleanup() -> i32 {
+    let _t = crate::trace_call!("WSACleanup");
     ffi::ws(-1, || {
         let _g = LOCK.lock();
         let n = REFS.load(Ordering::Acquire);

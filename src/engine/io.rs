@@ -369,7 +369,18 @@ fn submit_as(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32, poll_first: bool
     };
     op.in_kernel = true;
     io.busy[op.kind.dir()] = true;
-    ring.push(&e.user_data(op::user_data(idx, op.gen)), true);
+    let ud = op::user_data(idx, op.gen);
+    if crate::trace::on() {
+        let what = match op.kind {
+            Kind::PollIn => "POLL_ADD(IN)",
+            Kind::Connect | Kind::Transmit => "POLL_ADD(OUT)",
+            Kind::Accept => "ACCEPT",
+            Kind::Recv => "RECVMSG",
+            Kind::Send => "SENDMSG",
+        };
+        crate::trace::op(format_args!("{what} fd={} ud={ud:#x}", sock.fd));
+    }
+    ring.push(&e.user_data(ud), true);
 }
 
 /// Write the result into the caller's OVERLAPPED, then tell whoever listens: the status is
@@ -722,6 +733,9 @@ pub fn cancel(ring: &Ring, sock: &Arc<Socket>, which: Which, status: u32, forced
                         .build()
                         .user_data(TAG_INTERNAL)
                         .flags(squeue::Flags::SKIP_SUCCESS);
+                    if crate::trace::on() {
+                        crate::trace::op(format_args!("ASYNC_CANCEL target={ud:#x}"));
+                    }
                     ring.push(&e, false);
                 }
                 i += 1;

@@ -255,6 +255,9 @@ impl Ring {
                 continue;
             }
             self.in_flight.fetch_sub(1, Ordering::AcqRel);
+            if crate::trace::on() {
+                crate::trace::cqe(ud, cqe.result());
+            }
             io::complete(self, ud, cqe.result());
         }
     }

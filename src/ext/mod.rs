@@ -244,6 +244,9 @@ pub unsafe extern "C" fn AcceptEx(
     received: *mut u32,
     ov: *mut Overlapped,
 ) -> i32 {
+    let _t = crate::trace_call!(
+        "AcceptEx", listen, accept, buf, recv_len, local_len, remote_len, received, ov
+    );
     ffi::ws(0, || {
         let listener = get(listen)?;
         let target = get(accept)?;
@@ -324,6 +327,17 @@ pub unsafe extern "C" fn GetAcceptExSockaddrs(
     remote: *mut *mut u8,
     remote_sz: *mut i32,
 ) {
+    let _t = crate::trace_call!(
+        "GetAcceptExSockaddrs",
+        buf,
+        recv_len,
+        local_len,
+        _remote_len,
+        local,
+        local_sz,
+        remote,
+        remote_sz
+    );
     ffi::win((), || {
         if buf.is_null() {
             return Ok(());
@@ -350,6 +364,7 @@ pub unsafe extern "C" fn connect_ex(
     sent: *mut u32,
     ov: *mut Overlapped,
 ) -> i32 {
+    let _t = crate::trace_call!("connect_ex", s, name, namelen, data, data_len, sent, ov);
     ffi::ws(0, || {
         let sock = get(s)?;
         if ov.is_null() {
@@ -490,6 +505,7 @@ pub unsafe extern "C" fn disconnect_ex(
     flags: u32,
     reserved: u32,
 ) -> i32 {
+    let _t = crate::trace_call!("disconnect_ex", s, ov, flags, reserved);
     ffi::ws(0, || {
         let sock = get(s)?;
         if reserved != 0 || flags & !(TF_DISCONNECT | TF_REUSE_SOCKET) != 0 {

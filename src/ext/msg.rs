@@ -327,6 +327,7 @@ pub unsafe extern "C" fn wsa_recv_msg(
     ov: *mut crate::engine::io::Overlapped,
     routine: Routine,
 ) -> i32 {
+    let _t = crate::trace_call!("wsa_recv_msg", s, msg, received, ov, routine);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         if msg.is_null() {
@@ -378,6 +379,7 @@ pub unsafe extern "C" fn WSASendMsg(
     ov: *mut crate::engine::io::Overlapped,
     routine: Option<thread::WsaRoutine>,
 ) -> i32 {
+    let _t = crate::trace_call!("WSASendMsg", s, msg, flags, sent, ov, routine);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         if msg.is_null() {

@@ -185,6 +185,7 @@ pub unsafe extern "C" fn TransmitFile(
     bufs: *const TransmitFileBuffers,
     flags: u32,
 ) -> i32 {
+    let _t = crate::trace_call!("TransmitFile", s, file, count, _per_send, ov, bufs, flags);
     ffi::ws(0, || {
         let sock = get(s)?;
         let f = if file == 0 {
@@ -258,6 +259,7 @@ pub unsafe extern "C" fn transmit_packets(
     ov: *mut Overlapped,
     flags: u32,
 ) -> i32 {
+    let _t = crate::trace_call!("transmit_packets", s, elems, n, _send_size, ov, flags);
     ffi::ws(0, || {
         let sock = get(s)?;
         if elems.is_null() && n > 0 {

@@ -433,6 +433,7 @@ pub unsafe extern "C" fn ws2_getaddrinfo(
     hints: *const ADDRINFOA,
     res: *mut *mut ADDRINFOA,
 ) -> i32 {
+    let _t = crate::trace_call!("getaddrinfo", node, service, hints, res);
     ffi::code(true, || {
         // SAFETY: NULL is WSAEFAULT; otherwise writable by the caller's contract.
         let res = unsafe { ffi::out(res) }?;
@@ -462,6 +463,7 @@ pub unsafe extern "C" fn GetAddrInfoW(
     hints: *const ADDRINFOW,
     res: *mut *mut ADDRINFOW,
 ) -> i32 {
+    let _t = crate::trace_call!("GetAddrInfoW", node, service, hints, res);
     ffi::code(true, || {
         // SAFETY: NULL is WSAEFAULT; otherwise writable by the caller's contract.
         let res = unsafe { ffi::out(res) }?;
@@ -483,6 +485,7 @@ pub unsafe extern "C" fn GetAddrInfoW(
 /// NULL and anything else are ignored.
 #[no_mangle]
 pub extern "C" fn ws2_freeaddrinfo(ai: *mut ADDRINFOA) {
+    let _t = crate::trace_call!("freeaddrinfo", ai);
     ffi::win((), || {
         blob::release(ai as usize);
         Ok(())
@@ -492,6 +495,7 @@ pub extern "C" fn ws2_freeaddrinfo(ai: *mut ADDRINFOA) {
 /// `VOID FreeAddrInfoW(PADDRINFOW pAddrInfo)`
 #[no_mangle]
 pub extern "C" fn FreeAddrInfoW(ai: *mut ADDRINFOW) {
+    let _t = crate::trace_call!("FreeAddrInfoW", ai);
     ffi::win((), || {
         blob::release(ai as usize);
         Ok(())
@@ -670,6 +674,16 @@ pub unsafe extern "C" fn ws2_getnameinfo(
     servlen: u32,
     flags: i32,
 ) -> i32 {
+    let _t = crate::trace_call!(
+        "getnameinfo",
+        sa,
+        salen,
+        host,
+        hostlen,
+        serv,
+        servlen,
+        flags
+    );
     // SAFETY: forwarded contract.
     ffi::code(true, || unsafe {
         name_info_into(
@@ -700,6 +714,16 @@ pub unsafe extern "C" fn GetNameInfoW(
     servlen: u32,
     flags: i32,
 ) -> i32 {
+    let _t = crate::trace_call!(
+        "GetNameInfoW",
+        sa,
+        salen,
+        host,
+        hostlen,
+        serv,
+        servlen,
+        flags
+    );
     // SAFETY: forwarded contract.
     ffi::code(true, || unsafe {
         name_info_into(sa, salen, host, hostlen, serv, servlen, flags)
@@ -735,6 +759,7 @@ thread_local! {
 /// `char *gai_strerrorA(int ecode)`: per-thread text, valid until the next call.
 #[no_mangle]
 pub extern "C" fn gai_strerrorA(code: i32) -> *mut c_char {
+    let _t = crate::trace_call!("gai_strerrorA", code);
     ffi::win(std::ptr::null_mut(), || {
         Ok(GAI_A.with(|cell| {
             let mut buf = cell.borrow_mut();
@@ -749,6 +774,7 @@ pub extern "C" fn gai_strerrorA(code: i32) -> *mut c_char {
 /// `WCHAR *gai_strerrorW(int ecode)`
 #[no_mangle]
 pub extern "C" fn gai_strerrorW(code: i32) -> *mut u16 {
+    let _t = crate::trace_call!("gai_strerrorW", code);
     ffi::win(std::ptr::null_mut(), || {
         Ok(GAI_W.with(|cell| {
             let mut buf = cell.borrow_mut();

@@ -10,25 +10,29 @@ use crate::startup;
 /// `u_short htons(u_short hostshort)`
 #[no_mangle]
 pub extern "C" fn ws2_htons(v: u16) -> u16 {
-    v.to_be()
+    let _t = crate::trace_call!("htons", v);
+    crate::trace::ret(|| v.to_be())
 }
 
 /// `u_long htonl(u_long hostlong)`
 #[no_mangle]
 pub extern "C" fn ws2_htonl(v: u32) -> u32 {
-    v.to_be()
+    let _t = crate::trace_call!("htonl", v);
+    crate::trace::ret(|| v.to_be())
 }
 
 /// `u_short ntohs(u_short netshort)`
 #[no_mangle]
 pub extern "C" fn ws2_ntohs(v: u16) -> u16 {
-    u16::from_be(v)
+    let _t = crate::trace_call!("ntohs", v);
+    crate::trace::ret(|| u16::from_be(v))
 }
 
 /// `u_long ntohl(u_long netlong)`
 #[no_mangle]
 pub extern "C" fn ws2_ntohl(v: u32) -> u32 {
-    u32::from_be(v)
+    let _t = crate::trace_call!("ntohl", v);
+    crate::trace::ret(|| u32::from_be(v))
 }
 
 /// The checks the `WSA` byte-order calls make before converting: Winsock started, `s` a
@@ -50,6 +54,7 @@ fn check(s: usize, out_is_null: bool) -> WsResult<()> {
 /// `out` must be NULL or valid for a write of `u16`.
 #[no_mangle]
 pub unsafe extern "C" fn WSAHtons(s: usize, v: u16, out: *mut u16) -> i32 {
+    let _t = crate::trace_call!("WSAHtons", s, v, out);
     ffi::ws(-1, || {
         check(s, out.is_null())?;
         // SAFETY: non-NULL (checked) and writable by the caller's contract.
@@ -64,6 +69,7 @@ pub unsafe extern "C" fn WSAHtons(s: usize, v: u16, out: *mut u16) -> i32 {
 /// `out` must be NULL or valid for a write of `u32`.
 #[no_mangle]
 pub unsafe extern "C" fn WSAHtonl(s: usize, v: u32, out: *mut u32) -> i32 {
+    let _t = crate::trace_call!("WSAHtonl", s, v, out);
     ffi::ws(-1, || {
         check(s, out.is_null())?;
         // SAFETY: non-NULL (checked) and writable by the caller's contract.
@@ -78,6 +84,7 @@ pub unsafe extern "C" fn WSAHtonl(s: usize, v: u32, out: *mut u32) -> i32 {
 /// `out` must be NULL or valid for a write of `u16`.
 #[no_mangle]
 pub unsafe extern "C" fn WSANtohs(s: usize, v: u16, out: *mut u16) -> i32 {
+    let _t = crate::trace_call!("WSANtohs", s, v, out);
     ffi::ws(-1, || {
         check(s, out.is_null())?;
         // SAFETY: non-NULL (checked) and writable by the caller's contract.
@@ -92,6 +99,7 @@ pub unsafe extern "C" fn WSANtohs(s: usize, v: u16, out: *mut u16) -> i32 {
 /// `out` must be NULL or valid for a write of `u32`.
 #[no_mangle]
 pub unsafe extern "C" fn WSANtohl(s: usize, v: u32, out: *mut u32) -> i32 {
+    let _t = crate::trace_call!("WSANtohl", s, v, out);
     ffi::ws(-1, || {
         check(s, out.is_null())?;
         // SAFETY: non-NULL (checked) and writable by the caller's contract.

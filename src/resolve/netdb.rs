@@ -365,6 +365,7 @@ pub fn host_by_addr(addr: &[u8], family: i32) -> WsResult<Host> {
 /// `name` must be NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn ws2_gethostbyname(name: *const c_char) -> *mut HOSTENT {
+    let _t = crate::trace_call!("gethostbyname", name);
     ffi::ws(std::ptr::null_mut(), || {
         // SAFETY: NULL or NUL-terminated by the caller's contract.
         let name = unsafe { opt_cstr(name) };
@@ -383,6 +384,7 @@ pub unsafe extern "C" fn ws2_gethostbyaddr(
     len: i32,
     family: i32,
 ) -> *mut HOSTENT {
+    let _t = crate::trace_call!("gethostbyaddr", addr, len, family);
     ffi::ws(std::ptr::null_mut(), || {
         startup::require()?;
         let need = match family {
@@ -417,6 +419,7 @@ fn host_name_for(cap: i32, units: impl Fn(&str) -> usize) -> WsResult<String> {
 /// `name` must be NULL or valid for `namelen` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn ws2_gethostname(name: *mut c_char, namelen: i32) -> i32 {
+    let _t = crate::trace_call!("gethostname", name, namelen);
     ffi::ws(-1, || {
         if name.is_null() {
             return Err(WsaError::WSAEFAULT);
@@ -436,6 +439,7 @@ pub unsafe extern "C" fn ws2_gethostname(name: *mut c_char, namelen: i32) -> i32
 /// `name` must be NULL or valid for `namelen` UTF-16 units.
 #[no_mangle]
 pub unsafe extern "C" fn GetHostNameW(name: *mut u16, namelen: i32) -> i32 {
+    let _t = crate::trace_call!("GetHostNameW", name, namelen);
     ffi::ws(-1, || {
         if name.is_null() {
             return Err(WsaError::WSAEFAULT);
@@ -609,6 +613,7 @@ pub unsafe extern "C" fn ws2_getservbyname(
     name: *const c_char,
     proto: *const c_char,
 ) -> *mut SERVENT {
+    let _t = crate::trace_call!("getservbyname", name, proto);
     ffi::ws(std::ptr::null_mut(), || {
         startup::require()?;
         // SAFETY: NUL-terminated by the caller's contract; NULL is WSAEFAULT.
@@ -626,6 +631,7 @@ pub unsafe extern "C" fn ws2_getservbyname(
 /// `proto` must be NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn ws2_getservbyport(port: i32, proto: *const c_char) -> *mut SERVENT {
+    let _t = crate::trace_call!("getservbyport", port, proto);
     ffi::ws(std::ptr::null_mut(), || {
         startup::require()?;
         // SAFETY: NULL means any protocol; otherwise NUL-terminated by contract.
@@ -669,6 +675,7 @@ fn protoent(entry: Option<&(i16, &str, &str)>) -> WsResult<*mut PROTOENT> {
 /// `name` must be NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn ws2_getprotobyname(name: *const c_char) -> *mut PROTOENT {
+    let _t = crate::trace_call!("getprotobyname", name);
     ffi::ws(std::ptr::null_mut(), || {
         startup::require()?;
         // SAFETY: NUL-terminated by the caller's contract; NULL is WSAEFAULT.
@@ -684,6 +691,7 @@ pub unsafe extern "C" fn ws2_getprotobyname(name: *const c_char) -> *mut PROTOEN
 /// `struct protoent *getprotobynumber(int number)`
 #[no_mangle]
 pub extern "C" fn ws2_getprotobynumber(number: i32) -> *mut PROTOENT {
+    let _t = crate::trace_call!("getprotobynumber", number);
     ffi::ws(std::ptr::null_mut(), || {
         startup::require()?;
         protoent(PROTOCOLS.iter().find(|p| i32::from(p.0) == number))

@@ -24,6 +24,12 @@ pub struct InAddr {
     pub s_addr: u32,
 }
 
+impl crate::trace::Arg for InAddr {
+    fn show(&self, out: &mut String) {
+        out.push_str(&std::net::Ipv4Addr::from(u32::from_be(self.s_addr)).to_string());
+    }
+}
+
 thread_local! {
     static NTOA: RefCell<[u8; 16]> = const { RefCell::new([0; 16]) };
 }
@@ -47,6 +53,7 @@ unsafe fn narrow(p: *const u16) -> WsResult<Vec<u8>> {
 /// `cp` must be NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn ws2_inet_addr(cp: *const c_char) -> u32 {
+    let _t = crate::trace_call!("inet_addr", cp);
     ffi::win(INADDR_NONE, || {
         // SAFETY: NUL-terminated by the caller's contract; NULL is WSAEFAULT.
         let s = unsafe { ffi::cstr(cp) }?;
@@ -58,6 +65,7 @@ pub unsafe extern "C" fn ws2_inet_addr(cp: *const c_char) -> u32 {
 /// next call on the same thread.
 #[no_mangle]
 pub extern "C" fn ws2_inet_ntoa(addr: InAddr) -> *mut c_char {
+    let _t = crate::trace_call!("inet_ntoa", addr);
     ffi::win(std::ptr::null_mut(), || {
         let text = parse::ipv4_text(addr.s_addr.to_ne_bytes());
         Ok(NTOA.with(|cell| {
@@ -104,6 +112,7 @@ unsafe fn pton(family: i32, s: &[u8], dst: *mut u8) -> WsResult<i32> {
 /// `src` must be NULL or NUL-terminated; `dst` NULL or valid for the family's address.
 #[no_mangle]
 pub unsafe extern "C" fn ws2_inet_pton(family: i32, src: *const c_char, dst: *mut c_void) -> i32 {
+    let _t = crate::trace_call!("inet_pton", family, src, dst);
     ffi::win(-1, || {
         // SAFETY: NUL-terminated by the caller's contract; NULL is WSAEFAULT.
         let s = unsafe { ffi::cstr(src) }?;
@@ -121,6 +130,7 @@ pub unsafe extern "C" fn ws2_inet_pton(family: i32, src: *const c_char, dst: *mu
 /// As [`ws2_inet_pton`], with a UTF-16 string.
 #[no_mangle]
 pub unsafe extern "C" fn InetPtonW(family: i32, src: *const u16, dst: *mut c_void) -> i32 {
+    let _t = crate::trace_call!("InetPtonW", family, src, dst);
     ffi::win(-1, || {
         // SAFETY: NUL-terminated by the caller's contract; NULL is WSAEFAULT.
         let s = unsafe { narrow(src) }?;
@@ -193,6 +203,7 @@ pub unsafe extern "C" fn ws2_inet_ntop(
     dst: *mut c_char,
     size: usize,
 ) -> *const c_char {
+    let _t = crate::trace_call!("inet_ntop", family, src, dst, size);
     // SAFETY: forwarded contract.
     ffi::win(std::ptr::null(), || {
         unsafe { ntop_into(family, src, dst as *mut u8, size) }.map(|p| p as *const c_char)
@@ -211,6 +222,7 @@ pub unsafe extern "C" fn InetNtopW(
     dst: *mut u16,
     size: usize,
 ) -> *const u16 {
+    let _t = crate::trace_call!("InetNtopW", family, src, dst, size);
     // SAFETY: forwarded contract.
     ffi::win(std::ptr::null(), || unsafe {
         ntop_into(family, src, dst, size)
@@ -292,6 +304,7 @@ pub unsafe extern "C" fn WSAStringToAddressA(
     addr: *mut u8,
     lenp: *mut i32,
 ) -> i32 {
+    let _t = crate::trace_call!("WSAStringToAddressA", s, family, _protocol_info, addr, lenp);
     ffi::ws(-1, || {
         string_args(s.is_null(), addr, lenp)?;
         // SAFETY: non-NULL and NUL-terminated by the caller's contract.
@@ -314,6 +327,7 @@ pub unsafe extern "C" fn WSAStringToAddressW(
     addr: *mut u8,
     lenp: *mut i32,
 ) -> i32 {
+    let _t = crate::trace_call!("WSAStringToAddressW", s, family, _protocol_info, addr, lenp);
     ffi::ws(-1, || {
         string_args(s.is_null(), addr, lenp)?;
         // SAFETY: non-NULL and NUL-terminated by the caller's contract.
@@ -379,6 +393,7 @@ pub unsafe extern "C" fn WSAAddressToStringA(
     out: *mut c_char,
     lenp: *mut u32,
 ) -> i32 {
+    let _t = crate::trace_call!("WSAAddressToStringA", addr, len, _protocol_info, out, lenp);
     ffi::ws(-1, || {
         // SAFETY: NULL is WSAEFAULT; otherwise valid by the caller's contract.
         let lenp = unsafe { ffi::out(lenp) }?;
@@ -413,6 +428,7 @@ pub unsafe extern "C" fn WSAAddressToStringW(
     out: *mut u16,
     lenp: *mut u32,
 ) -> i32 {
+    let _t = crate::trace_call!("WSAAddressToStringW", addr, len, _protocol_info, out, lenp);
     ffi::ws(-1, || {
         // SAFETY: NULL is WSAEFAULT; otherwise valid by the caller's contract.
         let lenp = unsafe { ffi::out(lenp) }?;

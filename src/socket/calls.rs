@@ -130,6 +130,7 @@ unsafe fn from_protocol_info(
 /// `SOCKET socket(int af, int type, int protocol)`
 #[no_mangle]
 pub extern "C" fn ws2_socket(af: i32, ty: i32, proto: i32) -> SOCKET {
+    let _t = crate::trace_call!("socket", af, ty, proto);
     ffi::ws(abi::INVALID_SOCKET, || {
         create(af, ty, proto, WSA_FLAG_OVERLAPPED)
     })
@@ -145,6 +146,7 @@ pub unsafe extern "C" fn WSASocketA(
     g: u32,
     flags: u32,
 ) -> SOCKET {
+    let _t = crate::trace_call!("WSASocketA", af, ty, proto, info, g, flags);
     // SAFETY: the caller passes NULL or a WSAPROTOCOL_INFOA.
     ffi::ws(abi::INVALID_SOCKET, || {
         wsa_socket(af, ty, proto, info, g, flags)
@@ -161,6 +163,7 @@ pub unsafe extern "C" fn WSASocketW(
     g: u32,
     flags: u32,
 ) -> SOCKET {
+    let _t = crate::trace_call!("WSASocketW", af, ty, proto, info, g, flags);
     // SAFETY: the caller passes NULL or a WSAPROTOCOL_INFOW.
     ffi::ws(abi::INVALID_SOCKET, || {
         wsa_socket(af, ty, proto, info, g, flags)
@@ -187,6 +190,7 @@ fn wsa_socket(
 /// `int closesocket(SOCKET)`
 #[no_mangle]
 pub extern "C" fn closesocket(s: SOCKET) -> i32 {
+    let _t = crate::trace_call!("closesocket", s);
     ffi::ws(SOCKET_ERROR, || super::close(s).map(|_| 0))
 }
 
@@ -206,6 +210,7 @@ pub(crate) unsafe fn addr_for(sock: &Socket, name: *const u8, len: i32) -> WsRes
 /// `int bind(SOCKET, const struct sockaddr*, int)`
 #[no_mangle]
 pub unsafe extern "C" fn ws2_bind(s: SOCKET, name: *const u8, len: i32) -> i32 {
+    let _t = crate::trace_call!("bind", s, name, len);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         // SAFETY: the caller's buffer holds `len` bytes.
@@ -284,6 +289,7 @@ fn linux_peer(sock: &Socket) -> WsResult<SockAddr> {
 /// `int getsockname(SOCKET, struct sockaddr*, int*)`
 #[no_mangle]
 pub unsafe extern "C" fn ws2_getsockname(s: SOCKET, name: *mut u8, len: *mut i32) -> i32 {
+    let _t = crate::trace_call!("getsockname", s, name, len);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         if name.is_null() || len.is_null() {
@@ -298,6 +304,7 @@ pub unsafe extern "C" fn ws2_getsockname(s: SOCKET, name: *mut u8, len: *mut i32
 /// `int getpeername(SOCKET, struct sockaddr*, int*)`
 #[no_mangle]
 pub unsafe extern "C" fn ws2_getpeername(s: SOCKET, name: *mut u8, len: *mut i32) -> i32 {
+    let _t = crate::trace_call!("getpeername", s, name, len);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         let a = peer_addr(&sock)?;
@@ -312,6 +319,7 @@ pub unsafe extern "C" fn ws2_getpeername(s: SOCKET, name: *mut u8, len: *mut i32
 /// `int listen(SOCKET, int backlog)`
 #[no_mangle]
 pub extern "C" fn ws2_listen(s: SOCKET, backlog: i32) -> i32 {
+    let _t = crate::trace_call!("listen", s, backlog);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         listen(&sock, backlog).map(|_| 0)
@@ -384,6 +392,7 @@ pub(crate) fn fail_connect(st: &mut super::State, errno: i32, sticky: bool) {
 /// `int connect(SOCKET, const struct sockaddr*, int)`
 #[no_mangle]
 pub unsafe extern "C" fn ws2_connect(s: SOCKET, name: *const u8, len: i32) -> i32 {
+    let _t = crate::trace_call!("connect", s, name, len);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         // SAFETY: the caller's buffer holds `len` bytes.
@@ -418,6 +427,16 @@ pub unsafe extern "C" fn WSAConnect(
     _sqos: *const u8,
     _gqos: *const u8,
 ) -> i32 {
+    let _t = crate::trace_call!(
+        "WSAConnect",
+        s,
+        name,
+        len,
+        _caller_data,
+        callee_data,
+        _sqos,
+        _gqos
+    );
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         // SAFETY: the caller's buffer holds `len` bytes.
@@ -620,6 +639,7 @@ fn adopt(listener: &Socket, fd: RawFd) -> WsResult<SOCKET> {
 /// `SOCKET accept(SOCKET, struct sockaddr*, int*)`
 #[no_mangle]
 pub unsafe extern "C" fn ws2_accept(s: SOCKET, addr: *mut u8, len: *mut i32) -> SOCKET {
+    let _t = crate::trace_call!("accept", s, addr, len);
     ffi::ws(abi::INVALID_SOCKET, || {
         let sock = get(s)?;
         // SAFETY: the caller's out-pointers.
@@ -662,6 +682,7 @@ pub unsafe extern "C" fn WSAAccept(
     cond: Option<ConditionProc>,
     data: usize,
 ) -> SOCKET {
+    let _t = crate::trace_call!("WSAAccept", s, addr, len, cond, data);
     ffi::ws(abi::INVALID_SOCKET, || {
         let sock = get(s)?;
         // SAFETY: the caller's out-pointers.
@@ -1130,6 +1151,7 @@ fn one_buf(p: *mut u8, len: usize) -> [libc::iovec; 1] {
 /// `int recv(SOCKET, char*, int, int)`
 #[no_mangle]
 pub unsafe extern "C" fn ws2_recv(s: SOCKET, buf: *mut u8, len: i32, flags: i32) -> i32 {
+    let _t = crate::trace_call!("recv", s, buf, len, flags);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         // SAFETY: the caller's buffer of `len` bytes.
@@ -1153,6 +1175,7 @@ pub unsafe extern "C" fn ws2_recvfrom(
     from: *mut u8,
     fromlen: *mut i32,
 ) -> i32 {
+    let _t = crate::trace_call!("recvfrom", s, buf, len, flags, from, fromlen);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         // SAFETY: the caller's buffer of `len` bytes.
@@ -1175,6 +1198,7 @@ pub unsafe extern "C" fn ws2_recvfrom(
 /// `int send(SOCKET, const char*, int, int)`
 #[no_mangle]
 pub unsafe extern "C" fn ws2_send(s: SOCKET, buf: *const u8, len: i32, flags: i32) -> i32 {
+    let _t = crate::trace_call!("send", s, buf, len, flags);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         // SAFETY: the caller's buffer of `len` bytes.
@@ -1194,6 +1218,7 @@ pub unsafe extern "C" fn ws2_sendto(
     to: *const u8,
     tolen: i32,
 ) -> i32 {
+    let _t = crate::trace_call!("sendto", s, buf, len, flags, to, tolen);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         // SAFETY: the caller's buffer of `len` bytes.
@@ -1217,6 +1242,7 @@ pub unsafe extern "C" fn ws2_sendto(
 /// `int shutdown(SOCKET, int how)`
 #[no_mangle]
 pub extern "C" fn ws2_shutdown(s: SOCKET, how: i32) -> i32 {
+    let _t = crate::trace_call!("shutdown", s, how);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         if !(0..=2).contains(&how) {
@@ -1242,6 +1268,7 @@ pub extern "C" fn ws2_shutdown(s: SOCKET, how: i32) -> i32 {
 /// `int ioctlsocket(SOCKET, long cmd, u_long* argp)`
 #[no_mangle]
 pub unsafe extern "C" fn ioctlsocket(s: SOCKET, cmd: i32, argp: *mut u32) -> i32 {
+    let _t = crate::trace_call!("ioctlsocket", s, cmd, argp);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         if !matches!(cmd, FIONBIO | FIONREAD | SIOCATMARK) {

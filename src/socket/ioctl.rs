@@ -134,6 +134,8 @@ pub unsafe extern "C" fn WSAIoctl(
     ov: *mut Overlapped,
     routine: Option<thread::WsaRoutine>,
 ) -> i32 {
+    let _t =
+        crate::trace_call!("WSAIoctl", s, code, inb, inlen, outb, outlen, returned, ov, routine);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         // Windows requires the count pointer even for an overlapped call.

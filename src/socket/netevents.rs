@@ -504,6 +504,7 @@ pub fn forget(sock: &Socket) {
 /// `int WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents)`
 #[no_mangle]
 pub extern "C" fn WSAEventSelect(s: usize, h: usize, events: i32) -> i32 {
+    let _t = crate::trace_call!("WSAEventSelect", s, h, events);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         event_select(&sock, h, events as u32).map(|_| 0)
@@ -551,6 +552,7 @@ pub unsafe extern "C" fn WSAEnumNetworkEvents(
     h: usize,
     out: *mut WsaNetworkEvents,
 ) -> i32 {
+    let _t = crate::trace_call!("WSAEnumNetworkEvents", s, h, out);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         // SAFETY: NULL or the caller's WSANETWORKEVENTS.

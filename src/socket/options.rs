@@ -659,6 +659,7 @@ pub unsafe extern "C" fn ws2_getsockopt(
     val: *mut u8,
     len: *mut i32,
 ) -> i32 {
+    let _t = crate::trace_call!("getsockopt", s, level, name, val, len);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         if val.is_null() || len.is_null() {
@@ -712,6 +713,7 @@ pub unsafe extern "C" fn ws2_setsockopt(
     val: *const u8,
     len: i32,
 ) -> i32 {
+    let _t = crate::trace_call!("setsockopt", s, level, name, val, len);
     ffi::ws(SOCKET_ERROR, || {
         let sock = get(s)?;
         if level == SOL_SOCKET && name == SO_UPDATE_CONNECT_CONTEXT {

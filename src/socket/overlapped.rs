@@ -382,20 +382,23 @@ pub unsafe extern "C" fn WSARecv(
     ov: *mut Overlapped,
     routine: Option<thread::WsaRoutine>,
 ) -> i32 {
-    // SAFETY: forwarded caller contract.
-    unsafe {
-        recv_common(
-            s,
-            bufs,
-            count,
-            received,
-            flags,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            ov,
-            routine,
-        )
-    }
+    let _t = crate::trace_call!("WSARecv", s, bufs, count, received, flags, ov, routine);
+    crate::trace::ret(|| {
+        // SAFETY: forwarded caller contract.
+        unsafe {
+            recv_common(
+                s,
+                bufs,
+                count,
+                received,
+                flags,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                ov,
+                routine,
+            )
+        }
+    })
 }
 
 /// `int WSARecvFrom(SOCKET, LPWSABUF, DWORD, LPDWORD, LPDWORD, struct sockaddr*, LPINT,
@@ -412,8 +415,22 @@ pub unsafe extern "C" fn WSARecvFrom(
     ov: *mut Overlapped,
     routine: Option<thread::WsaRoutine>,
 ) -> i32 {
-    // SAFETY: forwarded caller contract.
-    unsafe { recv_common(s, bufs, count, received, flags, from, fromlen, ov, routine) }
+    let _t = crate::trace_call!(
+        "WSARecvFrom",
+        s,
+        bufs,
+        count,
+        received,
+        flags,
+        from,
+        fromlen,
+        ov,
+        routine
+    );
+    crate::trace::ret(|| {
+        // SAFETY: forwarded caller contract.
+        unsafe { recv_common(s, bufs, count, received, flags, from, fromlen, ov, routine) }
+    })
 }
 
 /// `int WSASend(SOCKET, LPWSABUF, DWORD, LPDWORD, DWORD dwFlags, LPWSAOVERLAPPED,
@@ -428,8 +445,11 @@ pub unsafe extern "C" fn WSASend(
     ov: *mut Overlapped,
     routine: Option<thread::WsaRoutine>,
 ) -> i32 {
-    // SAFETY: forwarded caller contract.
-    unsafe { send_common(s, bufs, count, sent, flags, None, ov, routine) }
+    let _t = crate::trace_call!("WSASend", s, bufs, count, sent, flags, ov, routine);
+    crate::trace::ret(|| {
+        // SAFETY: forwarded caller contract.
+        unsafe { send_common(s, bufs, count, sent, flags, None, ov, routine) }
+    })
 }
 
 /// `int WSASendTo(SOCKET, LPWSABUF, DWORD, LPDWORD, DWORD, const struct sockaddr*, int,
@@ -446,8 +466,22 @@ pub unsafe extern "C" fn WSASendTo(
     ov: *mut Overlapped,
     routine: Option<thread::WsaRoutine>,
 ) -> i32 {
-    // SAFETY: forwarded caller contract.
-    unsafe { send_common(s, bufs, count, sent, flags, Some((to, tolen)), ov, routine) }
+    let _t = crate::trace_call!(
+        "WSASendTo",
+        s,
+        bufs,
+        count,
+        sent,
+        flags,
+        to,
+        tolen,
+        ov,
+        routine
+    );
+    crate::trace::ret(|| {
+        // SAFETY: forwarded caller contract.
+        unsafe { send_common(s, bufs, count, sent, flags, Some((to, tolen)), ov, routine) }
+    })
 }
 
 /// Wait until the operation behind `ov` is no longer pending, sleeping on `signal` (set on
@@ -512,6 +546,14 @@ pub unsafe extern "C" fn WSAGetOverlappedResult(
     wait_for_it: i32,
     flags: *mut u32,
 ) -> i32 {
+    let _t = crate::trace_call!(
+        "WSAGetOverlappedResult",
+        s,
+        ov,
+        transferred,
+        wait_for_it,
+        flags
+    );
     ffi::win(0, || {
         get(s)?;
         if ov.is_null() || transferred.is_null() || flags.is_null() {
@@ -541,6 +583,7 @@ pub unsafe extern "C" fn GetOverlappedResult(
     transferred: *mut u32,
     wait_for_it: i32,
 ) -> i32 {
+    let _t = crate::trace_call!("GetOverlappedResult", h, ov, transferred, wait_for_it);
     ffi::win(0, || {
         if ov.is_null() || transferred.is_null() {
             return Err(WsaError::ERROR_NOACCESS);
@@ -571,6 +614,7 @@ fn handle_socket(h: usize) -> WsResult<Arc<Socket>> {
 /// `BOOL CancelIo(HANDLE)`: cancel the calling thread's operations on the handle.
 #[no_mangle]
 pub extern "C" fn CancelIo(h: usize) -> i32 {
+    let _t = crate::trace_call!("CancelIo", h);
     ffi::win(0, || {
         let sock = handle_socket(h)?;
         if let Some(ring) = engine::ring() {
@@ -591,6 +635,7 @@ pub extern "C" fn CancelIo(h: usize) -> i32 {
 /// NULL; `ERROR_NOT_FOUND` when none is pending.
 #[no_mangle]
 pub extern "C" fn CancelIoEx(h: usize, ov: *mut Overlapped) -> i32 {
+    let _t = crate::trace_call!("CancelIoEx", h, ov);
     ffi::win(0, || {
         let sock = handle_socket(h)?;
         let which = if ov.is_null() {

@@ -99,6 +99,7 @@ pub unsafe extern "C" fn ws2_select(
     e: *mut FdSet,
     tv: *const Timeval,
 ) -> i32 {
+    let _t = crate::trace_call!("select", _nfds, r, w, e, tv);
     ffi::ws(SOCKET_ERROR, || {
         startup::require()?;
         let sets = [r, w, e];
@@ -249,11 +250,14 @@ fn select(lists: &[Vec<SOCKET>], deadline: Option<Instant>) -> WsResult<Option<V
 /// `int __WSAFDIsSet(SOCKET, fd_set*)`
 #[no_mangle]
 pub unsafe extern "C" fn __WSAFDIsSet(s: SOCKET, set: *mut FdSet) -> i32 {
-    if set.is_null() {
-        return 0;
-    }
-    // SAFETY: a caller's fd_set.
-    unsafe { read_set(set) }.contains(&s) as i32
+    let _t = crate::trace_call!("__WSAFDIsSet", s, set);
+    crate::trace::ret(|| {
+        if set.is_null() {
+            return 0;
+        }
+        // SAFETY: a caller's fd_set.
+        unsafe { read_set(set) }.contains(&s) as i32
+    })
 }
 
 /// Windows `WSAPOLLFD`.
@@ -342,6 +346,7 @@ fn poll_revents(sock: &Socket, asked: i16, rev: i16) -> i16 {
 /// `int WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout)`
 #[no_mangle]
 pub unsafe extern "C" fn WSAPoll(arr: *mut WsaPollFd, n: u32, timeout: i32) -> i32 {
+    let _t = crate::trace_call!("WSAPoll", arr, n, timeout);
     ffi::ws(SOCKET_ERROR, || {
         startup::require()?;
         if n == 0 {
