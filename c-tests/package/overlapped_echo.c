@@ -15,21 +15,27 @@ static int fail(const char *what)
     return 1;
 }
 
-/* Waits for one overlapped operation started on s (rc: the call's return value, now: the byte
- * count it reported) and returns its byte count, or -1. */
-static int finish(SOCKET s, WSAOVERLAPPED *ov, int rc, DWORD now)
+/* Waits for the pending overlapped operation ov on s and returns its byte count, or -1. */
+static int wait_done(SOCKET s, WSAOVERLAPPED *ov)
 {
     DWORD bytes = 0, flags = 0;
 
-    if (rc == 0)
-        return (int)now; /* completed at once */
-    if (WSAGetLastError() != WSA_IO_PENDING)
-        return -1;
     if (WSAWaitForMultipleEvents(1, &ov->hEvent, TRUE, 10000, FALSE) != WSA_WAIT_EVENT_0)
         return -1;
     if (!WSAGetOverlappedResult(s, ov, &bytes, FALSE, &flags))
         return -1;
     return (int)bytes;
+}
+
+/* Finishes one overlapped call on s (rc: its return value, now: the byte count it reported)
+ * and returns its byte count, or -1. */
+static int finish(SOCKET s, WSAOVERLAPPED *ov, int rc, DWORD now)
+{
+    if (rc == 0)
+        return (int)now; /* completed at once */
+    if (WSAGetLastError() != WSA_IO_PENDING)
+        return -1;
+    return wait_done(s, ov);
 }
 
 int main(void)
@@ -41,8 +47,8 @@ int main(void)
     int addrlen = sizeof(addr), n, got, rc;
     SOCKET l, c, s;
     char echo[128], back[128];
-    WSABUF buf;
-    WSAOVERLAPPED ov;
+    WSABUF buf, rbuf;
+    WSAOVERLAPPED ov, ovr;
     DWORD now, flags;
 
     if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0)
@@ -75,12 +81,21 @@ int main(void)
         return fail("accept");
 
     memset(&ov, 0, sizeof(ov));
+    memset(&ovr, 0, sizeof(ovr));
     ov.hEvent = WSACreateEvent();
-    if (ov.hEvent == WSA_INVALID_EVENT)
+    ovr.hEvent = WSACreateEvent();
+    if (ov.hEvent == WSA_INVALID_EVENT || ovr.hEvent == WSA_INVALID_EVENT)
         return fail("WSACreateEvent");
 
-    /* Client -> server: overlapped send, then the server receives with overlapped receives
-     * until the whole message is in. */
+    /* The server's receive is posted first: with no data yet it goes pending. */
+    rbuf.buf = echo;
+    rbuf.len = (ULONG)sizeof(echo);
+    flags = 0;
+    if (WSARecv(s, &rbuf, 1, NULL, &flags, &ovr, NULL) != SOCKET_ERROR ||
+        WSAGetLastError() != WSA_IO_PENDING)
+        return fail("WSARecv (server) did not go pending");
+
+    /* Client -> server: an overlapped send completes the pending receive. */
     buf.buf = (char *)msg;
     buf.len = (ULONG)len;
     now = 0;
@@ -88,16 +103,22 @@ int main(void)
     n = finish(c, &ov, rc, now);
     if (n != len)
         return fail("WSASend (client)");
-    for (got = 0; got < len; got += n) {
-        WSAResetEvent(ov.hEvent);
-        buf.buf = echo + got;
-        buf.len = (ULONG)(sizeof(echo) - (size_t)got);
+    n = wait_done(s, &ovr);
+    if (n <= 0)
+        return fail("WSARecv (server)");
+    /* A stream receive completes with what has arrived: read on until the message is in. */
+    for (got = n; got < len; got += n) {
+        WSAResetEvent(ovr.hEvent);
+        rbuf.buf = echo + got;
+        rbuf.len = (ULONG)(sizeof(echo) - (size_t)got);
         now = 0;
         flags = 0;
-        rc = WSARecv(s, &buf, 1, &now, &flags, &ov, NULL);
-        n = finish(s, &ov, rc, now);
+        rc = WSARecv(s, &rbuf, 1, &now, &flags, &ovr, NULL);
+        if (rc == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING)
+            return fail("WSARecv (server, rest)");
+        n = finish(s, &ovr, rc, now);
         if (n <= 0)
-            return fail("WSARecv (server)");
+            return fail("WSARecv (server, rest)");
     }
 
     /* Server -> client: the echo. */
@@ -110,13 +131,13 @@ int main(void)
     if (n != len)
         return fail("WSASend (server)");
     for (got = 0; got < len; got += n) {
-        WSAResetEvent(ov.hEvent);
-        buf.buf = back + got;
-        buf.len = (ULONG)(sizeof(back) - (size_t)got);
+        WSAResetEvent(ovr.hEvent);
+        rbuf.buf = back + got;
+        rbuf.len = (ULONG)(sizeof(back) - (size_t)got);
         now = 0;
         flags = 0;
-        rc = WSARecv(c, &buf, 1, &now, &flags, &ov, NULL);
-        n = finish(c, &ov, rc, now);
+        rc = WSARecv(c, &rbuf, 1, &now, &flags, &ovr, NULL);
+        n = finish(c, &ovr, rc, now);
         if (n <= 0)
             return fail("WSARecv (client)");
     }
@@ -126,6 +147,7 @@ int main(void)
     }
 
     WSACloseEvent(ov.hEvent);
+    WSACloseEvent(ovr.hEvent);
     closesocket(s);
     closesocket(c);
     closesocket(l);
