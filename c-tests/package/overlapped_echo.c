@@ -2,10 +2,10 @@
  * overlapped WSASend/WSARecv echo signalled through event objects, WSACleanup. Prints
  * "overlapped echo ok: <n> bytes" on success. Built by c-tests/package/CMakeLists.txt through
  * the installed CMake package, and with pkg-config, by c-tests/scripts/cmake-package.sh. */
-#include <WinSock2.h>
-#include <WS2tcpip.h>
-#include <MSWSock.h>
-#include <Windows.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <mswsock.h>
+#include <windows.h>
 #include <stdio.h>
 #include <string.h>
 

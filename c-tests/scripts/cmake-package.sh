@@ -87,6 +87,15 @@ out="$(timeout 30 "$WORK/pc/overlapped_echo" 2>&1)" || fail "pkg-config build: p
 [ "$out" = "$EXPECT" ] || fail "pkg-config build printed '$out', want '$EXPECT'"
 echo "cmake-package: pkg-config (cc \$(pkg-config --cflags --libs ws2_32)): $out"
 
+# The header names as the Windows SDK spells them resolve in the installed include directory.
+printf '#include <WinSock2.h>\n#include <WS2tcpip.h>\n#include <MSWSock.h>\n#include <Windows.h>\n#include <MSTcpIP.h>\n#include <Ws2def.h>\n#include <Ws2ipdef.h>\nint main(void) { WSADATA w; return WSAStartup(MAKEWORD(2, 2), &w) == 0 ? WSACleanup() : 1; }\n' \
+    >"$WORK/pc/sdk_names.c"
+# shellcheck disable=SC2086
+"$CC" -std=c11 -Wall -Wextra -Werror "$WORK/pc/sdk_names.c" -o "$WORK/pc/sdk_names" \
+    $("$PKG_CONFIG" --cflags --libs ws2_32) "-Wl,-rpath,$PREFIX/lib" || fail "SDK header spellings do not resolve"
+"$WORK/pc/sdk_names" || fail "sdk_names failed"
+echo "cmake-package: SDK header spellings (WinSock2.h, WS2tcpip.h, MSWSock.h, Windows.h, ...) resolve"
+
 # 5. The installed tree is relocatable for CMake: moved elsewhere, it still configures and links.
 mv "$PREFIX" "$WORK/moved"
 cmake -S "$SRC/c-tests/package" -B "$WORK/build-moved" -DCMAKE_PREFIX_PATH="$WORK/moved" \
