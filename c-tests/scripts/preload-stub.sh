@@ -15,7 +15,7 @@ WORK="${WS2_WORK_DIR:-$(mktemp -d)}"
 CC="${CC:-cc}"
 STUB_DIR="$WORK/stub"
 [ -f "$LIB" ] || { echo "preload-stub: $LIB not found" >&2; exit 1; }
-rm -rf "$STUB_DIR" "$WORK/program"
+rm -rf "$STUB_DIR"
 mkdir -p "$STUB_DIR"
 
 # 1. The stand-in, generated from the real library's exports so it stays in sync with them.
@@ -25,28 +25,39 @@ echo "preload-stub: stand-in for $exports exported names"
 [ "$exports" -gt 0 ] || { echo "preload-stub: $LIB exports nothing" >&2; exit 1; }
 "$CC" -shared -fPIC -w -Wl,-soname,libws2_32.so -o "$STUB_DIR/libws2_32.so" "$STUB_DIR/stub.c"
 
-# 2. The program, built with the project's headers against the stand-in.
-"$CC" -std=c11 -Wall -Wextra -Werror -I "$SRC/include" "$SRC/c-tests/stub/program.c" \
-    -o "$WORK/program" -L "$STUB_DIR" -lws2_32 "-Wl,-rpath,$STUB_DIR"
+# Each program, built with the project's headers against the stand-in, must abort when run as
+# is (the first Winsock call lands in the stand-in) and succeed with the real library preloaded
+# (every call reaches it). stub/program.c covers the blocking calls, select and name lookup;
+# package/overlapped_echo.c covers overlapped WSASend/WSARecv, event objects and waits.
+check_program() {
+    local name="$1" src="$2" want="$3" rc
+    rm -f "$WORK/$name"
+    # 2. The program, built with the project's headers against the stand-in.
+    "$CC" -std=c11 -Wall -Wextra -Werror -I "$SRC/include" "$src" \
+        -o "$WORK/$name" -L "$STUB_DIR" -lws2_32 "-Wl,-rpath,$STUB_DIR"
 
-# 3. Without the real library: the first Winsock call lands in the stand-in and aborts.
-rc=0
-# (The shell's own "Aborted" notice goes to /dev/null; the program's output to plain.out.)
-{ (ulimit -c 0; exec timeout 30 "$WORK/program") >"$WORK/plain.out" 2>&1; } 2>/dev/null || rc=$?
-if [ "$rc" -ne 134 ]; then # 128 + SIGABRT
-    echo "preload-stub: FAILED: without LD_PRELOAD the program should abort in the stand-in," \
-         "but it exited with status $rc:" >&2
-    cat "$WORK/plain.out" >&2
-    exit 1
-fi
-echo "preload-stub: without the preload the program aborts in the stand-in (status 134), as it should"
+    # 3. Without the real library: the first Winsock call lands in the stand-in and aborts.
+    rc=0
+    # (The shell's own "Aborted" notice goes to /dev/null; the program's output to the .out file.)
+    { (ulimit -c 0; exec timeout 30 "$WORK/$name") >"$WORK/$name.plain.out" 2>&1; } 2>/dev/null || rc=$?
+    if [ "$rc" -ne 134 ]; then # 128 + SIGABRT
+        echo "preload-stub: FAILED: $name: without LD_PRELOAD the program should abort in the" \
+             "stand-in, but it exited with status $rc:" >&2
+        cat "$WORK/$name.plain.out" >&2
+        exit 1
+    fi
+    echo "preload-stub: $name: without the preload it aborts in the stand-in (status 134), as it should"
 
-# 4. With the real library preloaded: every call must reach it.
-rc=0
-LD_PRELOAD="$LIB" timeout 30 "$WORK/program" >"$WORK/preload.out" 2>&1 || rc=$?
-cat "$WORK/preload.out"
-if [ "$rc" -ne 0 ] || [ "$(cat "$WORK/preload.out")" != "ok" ]; then
-    echo "preload-stub: FAILED: with LD_PRELOAD=$LIB the program exited with status $rc" >&2
-    exit 1
-fi
+    # 4. With the real library preloaded: every call must reach it.
+    rc=0
+    LD_PRELOAD="$LIB" timeout 30 "$WORK/$name" >"$WORK/$name.preload.out" 2>&1 || rc=$?
+    cat "$WORK/$name.preload.out"
+    if [ "$rc" -ne 0 ] || [ "$(cat "$WORK/$name.preload.out")" != "$want" ]; then
+        echo "preload-stub: FAILED: $name: with LD_PRELOAD=$LIB the program exited with status $rc" >&2
+        exit 1
+    fi
+}
+
+check_program program "$SRC/c-tests/stub/program.c" "ok"
+check_program overlapped_echo "$SRC/c-tests/package/overlapped_echo.c" "overlapped echo ok: 37 bytes"
 echo "preload-stub: ok"
