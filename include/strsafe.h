@@ -296,4 +296,79 @@ static inline HRESULT StringCbPrintfA(STRSAFE_LPSTR dst, size_t cb, STRSAFE_LPCS
 #define StringCbVPrintf StringCbVPrintfA
 #endif
 
+/* As the Windows SDK does, the unbounded functions these replace are made unusable after
+ * <strsafe.h> (a use names an undeclared identifier) unless STRSAFE_NO_DEPRECATE is defined. */
+#ifndef STRSAFE_NO_DEPRECATE
+#undef strcpy
+#define strcpy strcpy_is_deprecated_use_StringCchCopyA
+#undef wcscpy
+#define wcscpy wcscpy_is_deprecated_use_StringCchCopyW
+#undef strcat
+#define strcat strcat_is_deprecated_use_StringCchCatA
+#undef wcscat
+#define wcscat wcscat_is_deprecated_use_StringCchCatW
+#undef sprintf
+#define sprintf sprintf_is_deprecated_use_StringCchPrintfA
+#undef swprintf
+#define swprintf swprintf_is_deprecated_use_StringCchPrintfW
+#undef vsprintf
+#define vsprintf vsprintf_is_deprecated_use_StringCchVPrintfA
+#undef vswprintf
+#define vswprintf vswprintf_is_deprecated_use_StringCchVPrintfW
+#undef _snprintf
+#define _snprintf _snprintf_is_deprecated_use_StringCchPrintfA
+#undef _snwprintf
+#define _snwprintf _snwprintf_is_deprecated_use_StringCchPrintfW
+#undef _vsnprintf
+#define _vsnprintf _vsnprintf_is_deprecated_use_StringCchVPrintfA
+#undef _vsnwprintf
+#define _vsnwprintf _vsnwprintf_is_deprecated_use_StringCchVPrintfW
+#undef lstrcpy
+#define lstrcpy lstrcpy_is_deprecated_use_StringCchCopy
+#undef lstrcpyA
+#define lstrcpyA lstrcpyA_is_deprecated_use_StringCchCopyA
+#undef lstrcpyW
+#define lstrcpyW lstrcpyW_is_deprecated_use_StringCchCopyW
+#undef lstrcat
+#define lstrcat lstrcat_is_deprecated_use_StringCchCat
+#undef lstrcatA
+#define lstrcatA lstrcatA_is_deprecated_use_StringCchCatA
+#undef lstrcatW
+#define lstrcatW lstrcatW_is_deprecated_use_StringCchCatW
+#undef _tcscpy
+#define _tcscpy _tcscpy_is_deprecated_use_StringCchCopy
+#undef _ftcscpy
+#define _ftcscpy _ftcscpy_is_deprecated_use_StringCchCopy
+#undef _tcscat
+#define _tcscat _tcscat_is_deprecated_use_StringCchCat
+#undef _ftcscat
+#define _ftcscat _ftcscat_is_deprecated_use_StringCchCat
+#undef wsprintf
+#define wsprintf wsprintf_is_deprecated_use_StringCchPrintf
+#undef wsprintfA
+#define wsprintfA wsprintfA_is_deprecated_use_StringCchPrintfA
+#undef wsprintfW
+#define wsprintfW wsprintfW_is_deprecated_use_StringCchPrintfW
+#undef wvsprintf
+#define wvsprintf wvsprintf_is_deprecated_use_StringCchVPrintf
+#undef wvsprintfA
+#define wvsprintfA wvsprintfA_is_deprecated_use_StringCchVPrintfA
+#undef wvsprintfW
+#define wvsprintfW wvsprintfW_is_deprecated_use_StringCchVPrintfW
+#undef _stprintf
+#define _stprintf _stprintf_is_deprecated_use_StringCchPrintf
+#undef _sntprintf
+#define _sntprintf _sntprintf_is_deprecated_use_StringCchPrintf
+#undef _vstprintf
+#define _vstprintf _vstprintf_is_deprecated_use_StringCchVPrintf
+#undef _vsntprintf
+#define _vsntprintf _vsntprintf_is_deprecated_use_StringCchVPrintf
+#undef gets
+#define gets gets_is_deprecated_use_StringCchGetsA
+#undef _getws
+#define _getws _getws_is_deprecated_use_StringCchGetsW
+#undef _getts
+#define _getts _getts_is_deprecated_use_StringCchGets
+#endif /* STRSAFE_NO_DEPRECATE */
+
 #endif /* WS2_URING_STRSAFE_H */

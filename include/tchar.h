@@ -42,14 +42,22 @@ typedef int _TINT;
 /* formatted I/O */
 #define _tprintf printf
 #define _ftprintf fprintf
+#ifndef _stprintf /* <strsafe.h> may have withdrawn it */
 #define _stprintf sprintf
+#endif
+#ifndef _sntprintf /* <strsafe.h> may have withdrawn it */
 #define _sntprintf _snprintf
+#endif
 #define _stprintf_s sprintf_s
 #define _sntprintf_s _snprintf_s
 #define _vtprintf vprintf
 #define _vftprintf vfprintf
+#ifndef _vstprintf /* <strsafe.h> may have withdrawn it */
 #define _vstprintf vsprintf
+#endif
+#ifndef _vsntprintf /* <strsafe.h> may have withdrawn it */
 #define _vsntprintf _vsnprintf
+#endif
 #define _vstprintf_s vsprintf_s
 #define _vsntprintf_s _vsnprintf_s
 #define _tscanf scanf
@@ -104,12 +112,16 @@ typedef int _TINT;
 #define _ultot_s _ultoa_s
 
 /* strings */
+#ifndef _tcscat /* <strsafe.h> may have withdrawn it */
 #define _tcscat strcat
+#endif
 #define _tcscat_s strcat_s
 #define _tcschr strchr
 #define _tcscmp strcmp
 #define _tcscoll strcoll
+#ifndef _tcscpy /* <strsafe.h> may have withdrawn it */
 #define _tcscpy strcpy
+#endif
 #define _tcscpy_s strcpy_s
 #define _tcscspn strcspn
 #define _tcsdup _strdup
