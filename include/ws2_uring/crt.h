@@ -147,12 +147,24 @@ static inline char *_strdup(const char *s)
     return d;
 }
 
+#ifndef _strcmpi
 #define _strcmpi _stricmp
+#endif
+#ifndef stricmp
 #define stricmp _stricmp
+#endif
+#ifndef strcmpi
 #define strcmpi _stricmp
+#endif
+#ifndef strnicmp
 #define strnicmp _strnicmp
+#endif
+#ifndef strlwr
 #define strlwr _strlwr
+#endif
+#ifndef strupr
 #define strupr _strupr
+#endif
 
 /* ---- the _snprintf family: Microsoft's truncation rules ----
  * The output is count characters at most; when it fills the buffer exactly no terminator is
@@ -476,8 +488,12 @@ static inline char *_ui64toa(unsigned long long v, char *buf, int radix)
     return buf;
 }
 
+#ifndef itoa
 #define itoa _itoa
+#endif
+#ifndef ltoa
 #define ltoa _ltoa
+#endif
 
 /* ---- lstr*: the Win32 string functions ---- */
 static inline int lstrlenA(LPCSTR s)
