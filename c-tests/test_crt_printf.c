@@ -47,6 +47,8 @@ static void test_snprintf(void)
     memset(buf, 'x', sizeof(buf));
     r = call_vsnprintf(buf, 3, "%s", "abcdef");
     ok(r == -1 && memcmp(buf, "abcx", 4) == 0, "_vsnprintf truncation: %d", r);
+    r = _snprintf(NULL, 0, "%d", 123456);
+    ok(r == 6, "_snprintf(NULL, 0) gives the length needed, got %d", r);
     r = call_vsnprintf(buf, sizeof(buf), "%u/%x", 7u, 255u);
     ok(r == 4 && strcmp(buf, "7/ff") == 0, "_vsnprintf fits: %d '%s'", r, buf);
 }

@@ -168,7 +168,8 @@ static inline char *_strdup(const char *s)
 
 /* ---- the _snprintf family: Microsoft's truncation rules ----
  * The output is count characters at most; when it fills the buffer exactly no terminator is
- * written, and when it does not fit the result is -1 (the first count characters written). */
+ * written, and when it does not fit the result is -1 (the first count characters written).
+ * A NULL buffer with a count of 0 gives the length the output needs. */
 static inline int _vsnprintf(char *buf, size_t count, const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -179,6 +180,11 @@ static inline int _vsnprintf(char *buf, size_t count, const char *fmt, va_list a
     va_end(ap2);
     if (n < 0)
         return -1;
+    if (!buf) { /* a NULL buffer with a count of 0 asks for the length */
+        if (count)
+            errno = EINVAL;
+        return count ? -1 : n;
+    }
     if ((size_t)n < count)
         return vsnprintf(buf, count, fmt, ap);
     if (count == 0)
