@@ -32,7 +32,9 @@ headers='#include <winsock2.h>
 #include <ws2def.h>
 #include <ws2ipdef.h>
 #include <winsock.h>
-#include <windows.h>'
+#include <windows.h>
+#include <strsafe.h>
+#include <tchar.h>'
 printf '%s\n' "$headers" > "$work/exports-headers.c"
 "$cc" -E -P -DWINSOCK_API_LINKAGE=WS2_EXPORT_MARK_ -DWINBASEAPI=WS2_EXPORT_MARK_ \
     -I "$src/include" "$work/exports-headers.c" > "$work/exports-headers.i"

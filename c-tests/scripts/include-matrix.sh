@@ -12,7 +12,10 @@
 #     defines more of the clashing names);
 #   - C++: <functional> after <winsock2.h> with std::bind next to Winsock's bind, and the
 #     common C++ library headers before and after the Winsock headers;
-#   - FD_SETSIZE chosen by the program before the first include.
+#   - FD_SETSIZE chosen by the program before the first include;
+#   - <strsafe.h> and <tchar.h> alone, with the other headers and around the glibc headers;
+#   - every Windows spelling of a header (include/WinSock2.h, ...) preprocesses exactly as the
+#     lower-case header it names.
 #
 # Environment: WS2_SOURCE_DIR (repository root), WS2_WORK_DIR (scratch), CC, CXX.
 set -eu
@@ -180,6 +183,44 @@ unit cxx_stdlib_around cxx bind.body string vector algorithm winsock2.h ws2tcpip
 unit cxx_stdlib_first cxx bind.body iostream thread mutex condition_variable functional \
     cstdio cstdlib windows.h ws2tcpip.h
 unit cxx_use_stdlib cxx use.body cstdio cstdlib cstring ctime winsock2.h ws2tcpip.h functional thread
+
+# <strsafe.h> and <tchar.h>: alone, after and before the Winsock headers, around glibc's
+for lang in c cxx; do
+    for h in strsafe.h tchar.h; do
+        unit "alone_${h%.h}" "$lang" plain "$h"
+        unit "${h%.h}_after_all" "$lang" plain "${ours[@]}" "$h"
+        unit "${h%.h}_before_all" "$lang" plain "$h" "${ours[@]}"
+        unit "${h%.h}_before_libc" "$lang" plain "$h" "${libc[@]}"
+        unit "${h%.h}_after_libc" "$lang" plain "${libc_rev[@]}" "$h"
+    done
+    unit tchar_strsafe "$lang" plain tchar.h strsafe.h
+    unit strsafe_tchar "$lang" plain strsafe.h tchar.h
+done
+
+# The Windows spellings: each file must preprocess exactly as the lower-case header it names.
+spell_fail=0
+for f in "$inc"/*.h; do
+    b="$(basename "$f")"
+    lower="$(printf '%s' "$b" | tr 'A-Z' 'a-z')"
+    [ "$b" = "$lower" ] && continue
+    if [ ! -f "$inc/$lower" ] || [ -L "$f" ]; then
+        echo "include-matrix: $b: no regular file $lower next to it, or $b is a symlink" >&2
+        spell_fail=1
+        continue
+    fi
+    printf '#include <%s>\n' "$b" > "$units/spelling.c"
+    printf '#include <%s>\n' "$lower" > "$units/lower.c"
+    if ! "$cc" -E -P -I "$inc" "$units/spelling.c" > "$units/spelling.i" 2> "$units/spelling.log" ||
+        ! "$cc" -E -P -I "$inc" "$units/lower.c" > "$units/lower.i" 2>> "$units/spelling.log" ||
+        ! cmp -s "$units/spelling.i" "$units/lower.i"; then
+        echo "include-matrix: <$b> does not preprocess as <$lower>" >&2
+        spell_fail=1
+    fi
+done
+rm -f "$units"/spelling.* "$units"/lower.*
+if [ "$spell_fail" -ne 0 ]; then
+    exit 1
+fi
 
 # compile everything, two at a time
 cat > "$units/compile-one.sh" <<EOF

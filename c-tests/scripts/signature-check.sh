@@ -16,7 +16,7 @@ exec python3 - <<'PY'
 import os, re, subprocess, sys, glob
 
 src, work, cc = os.environ["WS2_SRC"], os.environ["WS2_WORK"], os.environ["WS2_CC"]
-headers = ["winsock2.h", "ws2tcpip.h", "mswsock.h", "mstcpip.h", "ws2def.h", "ws2ipdef.h", "winsock.h", "windows.h"]
+headers = ["winsock2.h", "ws2tcpip.h", "mswsock.h", "mstcpip.h", "ws2def.h", "ws2ipdef.h", "winsock.h", "windows.h", "strsafe.h", "tchar.h"]
 inc = "".join(f"#include <{h}>\n" for h in headers)
 with open(f"{work}/sig-headers.c", "w") as f:
     f.write(inc)

@@ -1,0 +1,1 @@
+#include "winsock2.h" /* ws2-uring: <WinSock2.h> is the Windows spelling of <winsock2.h> */
