@@ -47,7 +47,8 @@ int main(void)
     }
     w = WaitForSingleObject(server, 30000);
     ok(w == WAIT_OBJECT_0, "server thread finished: wait returned %lu", (unsigned long)w);
-    ok(GetExitCodeThread(server, &code) && code == 0, "server exit code %lu", (unsigned long)code);
+    ok(GetExitCodeThread(server, &code), "GetExitCodeThread(server)");
+    ok(code == 0, "server exit code %lu", (unsigned long)code);
     CloseHandle(server);
     CloseHandle(g_ready);
     WSACleanup();

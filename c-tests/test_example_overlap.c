@@ -53,16 +53,19 @@ int main(void)
         w = WaitForMultipleObjects(NCLIENTS, clients, TRUE, 30000);
         ok(w == WAIT_OBJECT_0, "clients finished (wait %lu)", (unsigned long)w);
         for (i = 0; i < NCLIENTS; i++) {
+            BOOL got;
             code = 99;
-            ok(GetExitCodeThread(clients[i], &code) && code == 0,
-               "client %d verified every echo (exit %lu)", i, (unsigned long)code);
+            got = GetExitCodeThread(clients[i], &code);
+            ok(got && code == 0, "client %d verified every echo (exit %lu)", i,
+               (unsigned long)code);
             CloseHandle(clients[i]);
         }
     }
     w = WaitForSingleObject(server, 20000);
     ok(w == WAIT_OBJECT_0, "server finished (wait %lu)", (unsigned long)w);
     code = 99;
-    ok(GetExitCodeThread(server, &code) && code == 0, "server exit code %lu", (unsigned long)code);
+    ok(GetExitCodeThread(server, &code), "GetExitCodeThread(server)");
+    ok(code == 0, "server exit code %lu", (unsigned long)code);
     CloseHandle(server);
     CloseHandle(g_ready);
     WSACleanup();

@@ -55,8 +55,8 @@ static void scenario(int type, int family, const char *addr)
     }
     w = WaitForSingleObject(t, 20000);
     ok(w == WAIT_OBJECT_0, "%s %s: server finished (wait %lu)", what, addr, (unsigned long)w);
-    ok(GetExitCodeThread(t, &code) && code == 0, "%s %s: server exit code %lu", what, addr,
-       (unsigned long)code);
+    ok(GetExitCodeThread(t, &code), "%s %s: GetExitCodeThread", what, addr);
+    ok(code == 0, "%s %s: server exit code %lu", what, addr, (unsigned long)code);
     CloseHandle(t);
     CloseHandle(a.ready);
 }

@@ -41,7 +41,9 @@ struct os_entry {
 
 struct os_state {
     WSAEVENT handles[OS_MAX_IO_PEND];
-    struct os_entry list[OS_MAX_IO_PEND];
+    /* Entries are allocated one by one: an operation in flight points into its entry's buffer,
+     * so compaction moves the pointers, never the entries. */
+    struct os_entry *list[OS_MAX_IO_PEND];
     int curr_size;
     int family;
     LPFN_ACCEPTEX pfnAcceptEx;
@@ -59,7 +61,7 @@ static void os_err(struct os_state *st, const char *what, int err)
 /* Queue an AcceptEx on entry 0 (which keeps its OVERLAPPED and event). */
 static int os_post_accept(struct os_state *st)
 {
-    struct os_entry *e = &st->list[0];
+    struct os_entry *e = st->list[0];
     DWORD bytes = 0;
     e->sock_accepted = WSASocketW(st->family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
     if (e->sock_accepted == INVALID_SOCKET) {
@@ -119,11 +121,12 @@ static int os_post_send(struct os_state *st, struct os_entry *e, WSAEVENT ev)
  * signals the event) is waited for before the OVERLAPPED is freed. */
 static void os_remove(struct os_state *st, int index, int pending)
 {
-    closesocket(st->list[index].sock);
+    closesocket(st->list[index]->sock);
     if (pending)
         WSAWaitForMultipleEvents(1, &st->handles[index], FALSE, 5000, FALSE);
     WSACloseEvent(st->handles[index]);
-    free(st->list[index].overlap);
+    free(st->list[index]->overlap);
+    free(st->list[index]);
     st->curr_size--;
     if (index != st->curr_size) {
         st->handles[index] = st->handles[st->curr_size];
@@ -134,7 +137,7 @@ static void os_remove(struct os_state *st, int index, int pending)
 
 static void os_handle_event(struct os_state *st, int index)
 {
-    struct os_entry *e = &st->list[index];
+    struct os_entry *e = st->list[index];
     DWORD bytes = 0, flags = 0;
     BOOL okay;
 
@@ -159,16 +162,22 @@ static void os_handle_event(struct os_state *st, int index)
             st->errors++;
         } else {
             int n = st->curr_size;
-            struct os_entry *c = &st->list[n];
-            memset(c, 0, sizeof(*c));
-            c->sock = s;
-            c->overlap = (WSAOVERLAPPED *)calloc(1, sizeof(WSAOVERLAPPED));
+            struct os_entry *c = (struct os_entry *)calloc(1, sizeof(struct os_entry));
+            if (c != NULL)
+                c->overlap = (WSAOVERLAPPED *)calloc(1, sizeof(WSAOVERLAPPED));
             st->handles[n] = WSACreateEvent();
-            if (c->overlap == NULL || st->handles[n] == WSA_INVALID_EVENT) {
-                os_err(st, "WSACreateEvent", WSAGetLastError());
-                free(c->overlap);
+            if (c == NULL || c->overlap == NULL || st->handles[n] == WSA_INVALID_EVENT) {
+                os_err(st, "calloc/WSACreateEvent", WSAGetLastError());
+                if (st->handles[n] != WSA_INVALID_EVENT)
+                    WSACloseEvent(st->handles[n]);
+                st->handles[n] = WSA_INVALID_EVENT;
+                if (c != NULL)
+                    free(c->overlap);
+                free(c);
                 closesocket(s);
             } else {
+                c->sock = s;
+                st->list[n] = c;
                 st->curr_size++;
                 printf("accepted a connection (%d open)\n", st->curr_size - 1);
                 if (os_post_recv(st, c, st->handles[n]) != 0)
@@ -223,7 +232,12 @@ static int overlap_server_run(const char *iface, const char *port, int count,
         return 1;
     for (i = 0; i < OS_MAX_IO_PEND; i++)
         st->handles[i] = WSA_INVALID_EVENT;
-    st->list[0].sock_accepted = INVALID_SOCKET;
+    st->list[0] = (struct os_entry *)calloc(1, sizeof(struct os_entry));
+    if (st->list[0] == NULL) {
+        free(st);
+        return 1;
+    }
+    st->list[0]->sock_accepted = INVALID_SOCKET;
     memset(&hints, 0, sizeof(hints));
     hints.ai_flags = iface != NULL ? 0 : AI_PASSIVE;
     hints.ai_family = AF_UNSPEC;
@@ -257,10 +271,10 @@ static int overlap_server_run(const char *iface, const char *port, int count,
         os_err(st, "WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)", WSAGetLastError());
         goto out;
     }
-    st->list[0].sock = listen_socket;
-    st->list[0].overlap = (WSAOVERLAPPED *)calloc(1, sizeof(WSAOVERLAPPED));
+    st->list[0]->sock = listen_socket;
+    st->list[0]->overlap = (WSAOVERLAPPED *)calloc(1, sizeof(WSAOVERLAPPED));
     st->handles[0] = WSACreateEvent();
-    if (st->list[0].overlap == NULL || st->handles[0] == WSA_INVALID_EVENT) {
+    if (st->list[0]->overlap == NULL || st->handles[0] == WSA_INVALID_EVENT) {
         os_err(st, "WSACreateEvent", WSAGetLastError());
         goto out;
     }
@@ -300,11 +314,12 @@ out:
         closesocket(listen_socket);
     if (st->accept_pending) /* the AcceptEx is cancelled by the close: wait for its completion */
         WSAWaitForMultipleEvents(1, &st->handles[0], FALSE, 5000, FALSE);
-    if (st->list[0].sock_accepted != INVALID_SOCKET)
-        closesocket(st->list[0].sock_accepted);
+    if (st->list[0]->sock_accepted != INVALID_SOCKET)
+        closesocket(st->list[0]->sock_accepted);
     if (st->handles[0] != WSA_INVALID_EVENT)
         WSACloseEvent(st->handles[0]);
-    free(st->list[0].overlap);
+    free(st->list[0]->overlap);
+    free(st->list[0]);
     if (local != NULL)
         freeaddrinfo(local);
     free(st);
