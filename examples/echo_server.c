@@ -20,6 +20,7 @@
  * The first line printed is "listening on ADDRESS:PORT". Exits 0 when every connection was served
  * without an error.
  *
+ * This is also the example of the Winsock "iocp/serverex" sample form (completion port + AcceptEx).
  * A program can include this file with ECHO_SERVER_NO_MAIN defined and call echo_server_run.
  */
 #include <winsock2.h>
