@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The demo: build libws2_32.so, compile the bundled Windows echo server and client
-# (examples/*.c, unchanged Windows C) against it, and run them over loopback: one server,
-# three clients at once, every echoed byte checked. Needs only cargo and a C compiler.
-# Exits 0 only if every client verified every message and the server served them all.
+# (examples/echo_server.c, examples/echo_client.c, unchanged Windows C) against it, and run them
+# over loopback: one I/O completion port server (AcceptEx, worker threads, WSARecv/WSASend), three
+# client processes at once with four connections each, every echoed byte checked. Needs only
+# cargo and a C compiler. Exits 0 only if every client verified every message and the server
+# served every connection without an error.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$REPO/build/demo"
 CLIENTS=3
-MESSAGES=(400 250 100)
+CONNECTIONS=4 # per client
+MESSAGES=(2000 1500 1000)
 CC="${CC:-cc}"
 
 cd "$REPO"
@@ -24,8 +27,8 @@ for prog in echo_server echo_client; do
 done
 
 rm -f "$OUT"/*.log
-echo "== starting echo_server on 127.0.0.1 (a free port) for $CLIENTS clients"
-timeout 60 "$OUT/echo_server" 0 "$CLIENTS" 127.0.0.1 >"$OUT/server.log" 2>&1 &
+echo "== starting echo_server on 127.0.0.1 (a free port) for $((CLIENTS * CONNECTIONS)) connections"
+timeout 30 "$OUT/echo_server" 0 "$((CLIENTS * CONNECTIONS))" 127.0.0.1 >"$OUT/server.log" 2>&1 &
 server_pid=$!
 
 port=""
@@ -42,10 +45,10 @@ if [ -z "$port" ]; then
     exit 1
 fi
 
-echo "== running $CLIENTS echo_client processes against port $port"
+echo "== running $CLIENTS echo_client processes ($CONNECTIONS connections each) against port $port"
 client_pids=()
 for i in $(seq "$CLIENTS"); do
-    timeout 30 "$OUT/echo_client" "$port" "${MESSAGES[$((i - 1))]}" 127.0.0.1 \
+    timeout 20 "$OUT/echo_client" "$port" "${MESSAGES[$((i - 1))]}" 127.0.0.1 "$CONNECTIONS" \
         >"$OUT/client$i.log" 2>&1 &
     client_pids+=($!)
 done
@@ -74,4 +77,4 @@ if [ "$status" -ne 0 ] || [ "$server_status" -ne 0 ]; then
     echo "demo: FAILED (a client or the server reported an error; exit 124 means it timed out)"
     exit 1
 fi
-echo "demo: OK: $CLIENTS clients, every message echoed and verified"
+echo "demo: OK: $CLIENTS clients, $((CLIENTS * CONNECTIONS)) connections, every message echoed and verified"

@@ -1,0 +1,56 @@
+/* The README demo, in one process: examples/echo_server.c (an I/O completion port server with
+ * AcceptEx, worker threads, WSARecv/WSASend, quit packets and WaitForMultipleObjects) on a thread,
+ * bound to 127.0.0.1 on an ephemeral port, and examples/echo_client.c (one thread per connection,
+ * every echoed byte compared) against it, twice: the server serves both client runs' connections
+ * and then shuts down by itself. Both must report every byte verified. */
+#include "testutil.h"
+
+#define ECHO_SERVER_NO_MAIN
+#define ECHO_CLIENT_NO_MAIN
+#include "../examples/echo_server.c"
+#include "../examples/echo_client.c"
+
+#define CONNS 4
+#define RUNS 2
+
+static unsigned short g_port;
+static HANDLE g_ready;
+
+static DWORD WINAPI server_thread(LPVOID arg)
+{
+    (void)arg;
+    return (DWORD)echo_server_run("0", "127.0.0.1", CONNS * RUNS, 2, &g_port, g_ready);
+}
+
+int main(void)
+{
+    HANDLE server;
+    DWORD code = 99, w;
+    char port[16];
+    int run;
+
+    tu_startup();
+    g_ready = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ok(g_ready != NULL, "CreateEvent: %lu", (unsigned long)GetLastError());
+    server = CreateThread(NULL, 0, server_thread, NULL, 0, NULL);
+    ok(server != NULL, "CreateThread: %lu", (unsigned long)GetLastError());
+    if (server == NULL)
+        return test_done();
+    w = WaitForSingleObject(g_ready, 10000);
+    ok(w == WAIT_OBJECT_0, "server ready: wait returned %lu", (unsigned long)w);
+    if (w == WAIT_OBJECT_0) {
+        ok(g_port != 0, "server port %u", g_port);
+        snprintf(port, sizeof(port), "%u", g_port);
+        for (run = 0; run < RUNS; run++)
+            ok(echo_client_run("127.0.0.1", port, CONNS, 150 + 50 * run) == 0,
+               "client run %d verified every byte", run);
+    }
+    w = WaitForSingleObject(server, 30000);
+    ok(w == WAIT_OBJECT_0, "server thread finished: wait returned %lu", (unsigned long)w);
+    ok(GetExitCodeThread(server, &code), "GetExitCodeThread(server)");
+    ok(code == 0, "server exit code %lu", (unsigned long)code);
+    CloseHandle(server);
+    CloseHandle(g_ready);
+    WSACleanup();
+    return test_done();
+}
