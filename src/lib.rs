@@ -21,5 +21,7 @@ pub mod resolve;
 pub mod socket;
 pub mod startup;
 pub mod status;
+pub mod sync;
 pub mod wait;
+pub mod tls;
 pub mod win32;
