@@ -324,7 +324,7 @@ pub unsafe extern "C" fn InitOnceExecuteOnce(
     };
     loop {
         let v = word.load(Ordering::Acquire);
-        if v & ONCE_DONE != 0 {
+        if v & 3 == ONCE_DONE {
             return done(v);
         }
         if v == 0 {
