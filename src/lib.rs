@@ -22,6 +22,6 @@ pub mod socket;
 pub mod startup;
 pub mod status;
 pub mod sync;
-pub mod wait;
 pub mod tls;
+pub mod wait;
 pub mod win32;

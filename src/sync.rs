@@ -372,4 +372,3 @@ pub extern "C" fn SwitchToThread() -> i32 {
         Ok(1)
     })
 }
-

@@ -23,7 +23,9 @@ pub enum Kind {
     /// Owner thread id (0: free), recursion count, abandoned by an owner that exited.
     Mutex(Mutex<MutexState>),
     /// Current count (in `Event::count`) and this maximum.
-    Semaphore { max: i32 },
+    Semaphore {
+        max: i32,
+    },
 }
 
 #[derive(Default)]

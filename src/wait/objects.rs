@@ -140,14 +140,20 @@ pub extern "C" fn CreateEventW(_sa: usize, manual: i32, initial: i32, name: usiz
 /// `HANDLE CreateEventExA(LPSECURITY_ATTRIBUTES, LPCSTR, DWORD dwFlags, DWORD dwDesiredAccess)`
 #[no_mangle]
 pub extern "C" fn CreateEventExA(_sa: usize, name: usize, flags: u32, _access: u32) -> usize {
-    let (m, i) = (flags & CREATE_EVENT_MANUAL_RESET, flags & CREATE_EVENT_INITIAL_SET);
+    let (m, i) = (
+        flags & CREATE_EVENT_MANUAL_RESET,
+        flags & CREATE_EVENT_INITIAL_SET,
+    );
     event(Name::A(name), m != 0, i != 0)
 }
 
 /// `HANDLE CreateEventExW(...)`, as [`CreateEventExA`].
 #[no_mangle]
 pub extern "C" fn CreateEventExW(_sa: usize, name: usize, flags: u32, _access: u32) -> usize {
-    let (m, i) = (flags & CREATE_EVENT_MANUAL_RESET, flags & CREATE_EVENT_INITIAL_SET);
+    let (m, i) = (
+        flags & CREATE_EVENT_MANUAL_RESET,
+        flags & CREATE_EVENT_INITIAL_SET,
+    );
     event(Name::W(name), m != 0, i != 0)
 }
 
