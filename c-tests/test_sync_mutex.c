@@ -5,7 +5,10 @@
  *   ReleaseMutex, CreateMutexW bInitialOwner).
  * - A mutex whose owner exits without releasing it is abandoned: the next wait gets it with
  *   WAIT_ABANDONED (0x80), in WaitForMultipleObjects WAIT_ABANDONED_0 + index, and owns it
- *   (MS docs WaitForSingleObject, WaitForMultipleObjects).
+ *   (MS docs WaitForSingleObject, WaitForMultipleObjects). A satisfied wait-all that takes an
+ *   abandoned mutex returns WAIT_ABANDONED_0 whatever the mutex's index: the docs give the
+ *   range WAIT_ABANDONED_0 .. + nCount - 1, and the kernel reports STATUS_ABANDONED for the
+ *   whole wait (Wine's server does the same).
  * - Names: a second Create with the name of a live object of the same type returns a new
  *   handle to that object and sets ERROR_ALREADY_EXISTS; a new object sets the last error to
  *   0; the name of an object of another type fails with ERROR_INVALID_HANDLE; OpenMutex of an
@@ -32,6 +35,23 @@ static DWORD WINAPI take_and_exit(LPVOID p)
 {
     (void)p;
     return WaitForSingleObject(g_mutex, 1000) == WAIT_OBJECT_0 ? 7 : 0;
+}
+
+static DWORD WINAPI take_and_exit_thread(LPVOID p)
+{
+    (void)p;
+    if (WaitForSingleObject(g_mutex, 1000) == WAIT_OBJECT_0)
+        ExitThread(9);
+    return 0;
+}
+
+static DWORD WINAPI wait_blocked(LPVOID p)
+{
+    (void)p;
+    DWORD r = WaitForSingleObject(g_mutex, 5000);
+    if (r == WAIT_OBJECT_0 && ReleaseMutex(g_mutex))
+        return 1;
+    return 100 + r;
 }
 
 static DWORD run(LPTHREAD_START_ROUTINE f)
@@ -73,6 +93,32 @@ int main(void)
     HANDLE hs[2] = {e, m};
     ok(WaitForMultipleObjects(2, hs, FALSE, 1000) == WAIT_ABANDONED_0 + 1, "wait-any: WAIT_ABANDONED_0 + 1");
     ok(ReleaseMutex(m), "release");
+
+    /* ExitThread while owning also abandons */
+    ok(run(take_and_exit_thread) == 9, "thread took the mutex and called ExitThread");
+    ok(WaitForSingleObject(m, 1000) == WAIT_ABANDONED, "abandoned through ExitThread");
+    ok(ReleaseMutex(m), "release");
+
+    /* wait-all with an abandoned mutex: not satisfied while the event is unset, and the
+     * mutex stays abandoned for the wait that takes it */
+    ok(run(take_and_exit) == 7, "abandon again");
+    ok(WaitForMultipleObjects(2, hs, TRUE, 20) == WAIT_TIMEOUT, "wait-all: event unset, timeout");
+    ok(SetEvent(e), "SetEvent");
+    DWORD wr = WaitForMultipleObjects(2, hs, TRUE, 1000);
+    ok(wr == WAIT_ABANDONED_0, "wait-all taking an abandoned mutex: WAIT_ABANDONED_0 (%#lx)", (unsigned long)wr);
+    ok(ReleaseMutex(m), "release");
+    ok(ResetEvent(e), "ResetEvent");
+
+    /* a thread blocked on the mutex wakes when the owner releases it */
+    ok(WaitForSingleObject(m, 0) == WAIT_OBJECT_0, "main owns");
+    HANDLE bt = CreateThread(NULL, 0, wait_blocked, NULL, 0, NULL);
+    Sleep(50);
+    DWORD bcode = 0;
+    ok(GetExitCodeThread(bt, &bcode) && bcode == STILL_ACTIVE, "waiter blocked while main owns");
+    ok(ReleaseMutex(m), "main releases");
+    ok(WaitForSingleObject(bt, 5000) == WAIT_OBJECT_0 && GetExitCodeThread(bt, &bcode) && bcode == 1,
+       "waiter got the mutex (%lu)", (unsigned long)bcode);
+    CloseHandle(bt);
     ok(CloseHandle(m), "CloseHandle mutex");
     SetLastError(0xdeadbeef);
     ok(!ReleaseMutex(e) && GetLastError() == ERROR_INVALID_HANDLE, "ReleaseMutex(event): ERROR_INVALID_HANDLE");

@@ -225,7 +225,7 @@ impl Event {
 
     /// Give back what [`Event::try_acquire`] took (a wait-all that could not take every
     /// object).
-    pub fn undo_acquire(self: &Arc<Self>) {
+    pub fn undo_acquire(self: &Arc<Self>, abandoned: bool) {
         match &self.kind {
             Kind::Event => {
                 if !self.manual {
@@ -236,8 +236,14 @@ impl Event {
                 self.count.fetch_add(1, Ordering::SeqCst);
                 self.notify();
             }
-            Kind::Mutex(_) => {
+            Kind::Mutex(m) => {
                 let _ = self.release_mutex();
+                if abandoned {
+                    let mut st = m.lock();
+                    if st.owner == 0 {
+                        st.abandoned = true;
+                    }
+                }
             }
         }
     }

@@ -37,7 +37,7 @@ pub enum Outcome {
     Timeout,
     /// Queued calls ran in an alertable wait.
     Apc,
-    /// The wait took a mutex abandoned by its previous owner, at this index.
+    /// The wait took a mutex abandoned by its previous owner, at this index (wait-all: 0).
     Abandoned(usize),
 }
 
@@ -71,23 +71,26 @@ fn check(objs: &[Arc<Event>], all: bool) -> Option<Outcome> {
     if !objs.iter().all(|o| o.is_set()) {
         return None;
     }
-    let mut abandoned = None;
+    // At most MAXIMUM_WAIT_OBJECTS objects: what each take gave, to give it back exactly.
+    let mut taken = [Acquire::No; MAXIMUM_WAIT_OBJECTS as usize];
     for (i, o) in objs.iter().enumerate() {
-        match o.try_acquire() {
-            Acquire::Yes => {}
-            Acquire::Abandoned => {
-                abandoned.get_or_insert(i);
+        taken[i] = o.try_acquire();
+        if taken[i] == Acquire::No {
+            // Another thread took an object in between: give back what was taken (an
+            // abandoned mutex stays abandoned for the wait that really takes it).
+            for (p, t) in objs[..i].iter().zip(taken) {
+                p.undo_acquire(t == Acquire::Abandoned);
             }
-            Acquire::No => {
-                // Another thread took an object in between: give back what was taken.
-                for p in &objs[..i] {
-                    p.undo_acquire();
-                }
-                return None;
-            }
+            return None;
         }
     }
-    Some(abandoned.map_or(Outcome::Object(0), Outcome::Abandoned))
+    // A satisfied wait-all reports WAIT_ABANDONED_0 (index 0) when it took any abandoned
+    // mutex, as Windows' kernel reports STATUS_ABANDONED for the whole wait.
+    if taken[..objs.len()].contains(&Acquire::Abandoned) {
+        Some(Outcome::Abandoned(0))
+    } else {
+        Some(Outcome::Object(0))
+    }
 }
 
 /// The deadline for a Windows timeout in milliseconds (`INFINITE` has none).
