@@ -185,6 +185,27 @@ int main(void)
     CloseHandle(e2);
     CloseHandle(e);
 
+    /* namespaces: "Local\\x" is "x"; "Global\\x" is another object; other backslashes name
+     * a directory that does not exist (ERROR_PATH_NOT_FOUND) */
+    char local[96], global[96], bad[96];
+    snprintf(name, sizeof name, "ws2-sync-ns-%lu", (unsigned long)GetCurrentThreadId());
+    snprintf(local, sizeof local, "Local\\%s", name);
+    snprintf(global, sizeof global, "Global\\%s", name);
+    snprintf(bad, sizeof bad, "nodir\\%s", name);
+    m = CreateMutexA(NULL, FALSE, name);
+    SetLastError(0xdeadbeef);
+    m2 = CreateMutexA(NULL, FALSE, local);
+    ok(m2 != NULL && GetLastError() == ERROR_ALREADY_EXISTS, "Local\\ prefix: same object (%lu)", (unsigned long)GetLastError());
+    SetLastError(0xdeadbeef);
+    HANDLE g = CreateMutexA(NULL, FALSE, global);
+    ok(g != NULL && GetLastError() == 0, "Global\\ prefix: another object (%lu)", (unsigned long)GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(CreateMutexA(NULL, FALSE, bad) == NULL && GetLastError() == ERROR_PATH_NOT_FOUND,
+       "unknown directory: ERROR_PATH_NOT_FOUND (%lu)", (unsigned long)GetLastError());
+    CloseHandle(g);
+    CloseHandle(m2);
+    CloseHandle(m);
+
     /* W mutex */
     snprintf(name, sizeof name, "ws2-sync-wmutex-%lu", (unsigned long)GetCurrentThreadId());
     tu_widen(wname, name);

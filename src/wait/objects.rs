@@ -5,7 +5,8 @@
 //! name is process-local: a second `Create*` with the name of a live object returns a new
 //! handle to that object with `ERROR_ALREADY_EXISTS`, the name of a live object of another
 //! type fails with `ERROR_INVALID_HANDLE`, and `Open*` finds the object by name. The name
-//! goes when the object's last handle is closed, as on Windows.
+//! goes when the object's last handle is closed, as on Windows. `Local\` names the same
+//! namespace as a plain name, `Global\` a separate one.
 
 use super::event::{Event, Kind};
 use crate::error::{set_last_error, WsaError};
@@ -59,7 +60,20 @@ impl Name {
             // SAFETY: as above, 16-bit units.
             Name::W(p) => unsafe { ffi::wstr(p as *const u16) }?,
         };
-        Ok((!s.is_empty()).then_some(s))
+        if s.is_empty() {
+            return Ok(None);
+        }
+        // "Local\\" names the session namespace plain names live in; "Global\\" another
+        // one; any other backslash names a directory that does not exist.
+        let key = match s.strip_prefix("Local\\") {
+            Some(rest) => rest.to_string(),
+            None => s,
+        };
+        let rest = key.strip_prefix("Global\\").unwrap_or(&key);
+        if rest.contains('\\') {
+            return Err(WsaError::ERROR_PATH_NOT_FOUND);
+        }
+        Ok(Some(key))
     }
 }
 
