@@ -15,6 +15,15 @@
 
 static HANDLE g_sem, g_mutex;
 
+static int running_on_wine(void)
+{
+#ifdef _WIN32
+    return GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version") != NULL;
+#else
+    return 0;
+#endif
+}
+
 static DWORD WINAPI release_later(LPVOID p)
 {
     (void)p;
@@ -47,6 +56,21 @@ int main(void)
     SetLastError(0xdeadbeef);
     ok(!ReleaseSemaphore(s, 3, &prev) && GetLastError() == ERROR_TOO_MANY_POSTS,
        "1 + 3 > 3: ERROR_TOO_MANY_POSTS (%lu)", (unsigned long)GetLastError());
+    /* lReleaseCount must be greater than zero (MS docs ReleaseSemaphore); the kernel refuses
+     * other counts with STATUS_INVALID_PARAMETER before it looks at the handle. Wine deviates
+     * (0 succeeds, -1 gives ERROR_TOO_MANY_POSTS), so these two checks are skipped under
+     * Wine. */
+    if (!running_on_wine()) {
+        BOOL r;
+        SetLastError(0xdeadbeef);
+        r = ReleaseSemaphore(s, 0, NULL);
+        ok(!r && GetLastError() == ERROR_INVALID_PARAMETER, "release count 0: %d, ERROR_INVALID_PARAMETER (%lu)", r,
+           (unsigned long)GetLastError());
+        SetLastError(0xdeadbeef);
+        r = ReleaseSemaphore(s, -1, NULL);
+        ok(!r && GetLastError() == ERROR_INVALID_PARAMETER, "release count -1: %d, ERROR_INVALID_PARAMETER (%lu)", r,
+           (unsigned long)GetLastError());
+    }
     ok(ReleaseSemaphore(s, 2, &prev) && prev == 1, "failed release changed nothing: previous 1 (%ld)", (long)prev);
     ok(WaitForSingleObject(s, 0) == WAIT_OBJECT_0 && WaitForSingleObject(s, 0) == WAIT_OBJECT_0 &&
            WaitForSingleObject(s, 0) == WAIT_OBJECT_0 && WaitForSingleObject(s, 0) == WAIT_TIMEOUT,

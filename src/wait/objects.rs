@@ -285,6 +285,10 @@ pub extern "C" fn OpenSemaphoreW(_access: u32, _inherit: i32, name: usize) -> us
 #[no_mangle]
 pub unsafe extern "C" fn ReleaseSemaphore(h: usize, n: i32, prev: *mut i32) -> i32 {
     ffi::win(0, || {
+        // The count is checked before the handle, as Windows' kernel does.
+        if n <= 0 {
+            return Err(WsaError::ERROR_INVALID_PARAMETER);
+        }
         let p = super::event::get_object(h)?.release_semaphore(n)?;
         // SAFETY: a non-NULL lpPreviousCount is a writable LONG by the caller's contract.
         if let Some(out) = unsafe { prev.as_mut() } {
