@@ -54,6 +54,29 @@ static DWORD WINAPI wait_blocked(LPVOID p)
     return 100 + r;
 }
 
+static volatile LONG g_counter, g_inside, g_overlap;
+
+/* Mutual exclusion through WaitForSingleObject/ReleaseMutex, with recursion inside. */
+static DWORD WINAPI contend(LPVOID p)
+{
+    (void)p;
+    for (int i = 0; i < 2000; i++) {
+        if (WaitForSingleObject(g_mutex, 10000) != WAIT_OBJECT_0)
+            return 1;
+        if (InterlockedIncrement(&g_inside) != 1)
+            InterlockedIncrement(&g_overlap);
+        if ((i & 15) == 0) {
+            if (WaitForSingleObject(g_mutex, 0) != WAIT_OBJECT_0 || !ReleaseMutex(g_mutex))
+                return 2;
+        }
+        g_counter = g_counter + 1;
+        InterlockedDecrement(&g_inside);
+        if (!ReleaseMutex(g_mutex))
+            return 3;
+    }
+    return 0;
+}
+
 static DWORD run(LPTHREAD_START_ROUTINE f)
 {
     DWORD code = 0;
@@ -123,6 +146,22 @@ int main(void)
     SetLastError(0xdeadbeef);
     ok(!ReleaseMutex(e) && GetLastError() == ERROR_INVALID_HANDLE, "ReleaseMutex(event): ERROR_INVALID_HANDLE");
     ok(CloseHandle(e), "CloseHandle event");
+
+    /* ---- contention ---- */
+    g_mutex = m = CreateMutexA(NULL, FALSE, NULL);
+    HANDLE ct[4];
+    for (int i = 0; i < 4; i++)
+        ct[i] = CreateThread(NULL, 0, contend, NULL, 0, NULL);
+    ok(WaitForMultipleObjects(4, ct, TRUE, 15000) == WAIT_OBJECT_0, "contending threads end");
+    for (int i = 0; i < 4; i++) {
+        DWORD c = 99;
+        ok(GetExitCodeThread(ct[i], &c) && c == 0, "contender %d: %lu", i, (unsigned long)c);
+        CloseHandle(ct[i]);
+    }
+    ok(g_counter == 8000 && g_overlap == 0, "mutual exclusion: %ld increments, %ld overlaps", (long)g_counter,
+       (long)g_overlap);
+    ok(WaitForSingleObject(m, 0) == WAIT_OBJECT_0 && ReleaseMutex(m), "free after the contention");
+    CloseHandle(m);
 
     /* ---- CreateMutexEx ---- */
     m = CreateMutexExA(NULL, NULL, CREATE_MUTEX_INITIAL_OWNER, MUTEX_ALL_ACCESS);
