@@ -245,6 +245,28 @@ static void test_reinit(void)
     DeleteCriticalSection(&cs);
 }
 
+/* SetCriticalSectionSpinCount returns the previous spin count; the flag bits of an
+ * InitializeCriticalSectionEx request are not part of it (MS docs SetCriticalSectionSpinCount,
+ * InitializeCriticalSectionEx; on a multiprocessor machine, which the test machines are). */
+static void test_spin_count(void)
+{
+    DWORD prev;
+
+    ok(InitializeCriticalSectionAndSpinCount(&cs, 4000) == TRUE, "InitializeCriticalSectionAndSpinCount(4000)");
+    prev = SetCriticalSectionSpinCount(&cs, 100);
+    ok(prev == 4000, "SetCriticalSectionSpinCount: previous %lu, want 4000", (unsigned long)prev);
+    prev = SetCriticalSectionSpinCount(&cs, 0);
+    ok(prev == 100, "SetCriticalSectionSpinCount: previous %lu, want 100", (unsigned long)prev);
+    EnterCriticalSection(&cs);
+    LeaveCriticalSection(&cs);
+    DeleteCriticalSection(&cs);
+
+    ok(InitializeCriticalSectionEx(&cs, 250, CRITICAL_SECTION_NO_DEBUG_INFO) == TRUE, "InitializeCriticalSectionEx");
+    prev = SetCriticalSectionSpinCount(&cs, 1);
+    ok(prev == 250, "spin count without the flag bits: %lu, want 250", (unsigned long)prev);
+    DeleteCriticalSection(&cs);
+}
+
 int main(void)
 {
     pthread_t dog;
@@ -256,6 +278,7 @@ int main(void)
     test_blocking();
     test_contention();
     test_reinit();
+    test_spin_count();
     finished = 1;
     pthread_join(dog, NULL);
     WSACleanup();

@@ -44,7 +44,7 @@ thread_local! {
     static TID: Cell<u32> = const { Cell::new(0) };
 }
 
-fn tid() -> usize {
+pub(crate) fn tid() -> usize {
     let cached = TID.try_with(|t| t.get()).unwrap_or(0);
     if cached != 0 {
         return cached as usize;
@@ -158,6 +158,26 @@ impl CriticalSection {
         self.owner.store(0, Ordering::Relaxed);
         if self.lock_count.swap(FREE, Ordering::Release) == CONTENDED {
             futex_wake_one(&self.lock_count);
+        }
+    }
+
+    /// Leave every level the caller holds (for a condition-variable sleep); the number of
+    /// levels, 0 when the caller does not own the section.
+    pub fn leave_all(&self) -> i32 {
+        if !self.owned_by(tid()) {
+            return 0;
+        }
+        let n = self.recursion.load(Ordering::Relaxed);
+        self.recursion.store(1, Ordering::Relaxed);
+        self.leave();
+        n
+    }
+
+    /// Enter again with the recursion count [`CriticalSection::leave_all`] gave.
+    pub fn enter_levels(&self, n: i32) {
+        self.enter();
+        if n > 1 {
+            self.recursion.store(n, Ordering::Relaxed);
         }
     }
 

@@ -21,6 +21,8 @@ pub mod resolve;
 pub mod socket;
 pub mod startup;
 pub mod status;
+pub mod sync;
+pub mod tls;
 pub mod trace;
 pub mod wait;
 pub mod win32;

@@ -8,6 +8,7 @@
 //! other thread in between (see `engine::Participant`).
 
 pub mod event;
+pub mod objects;
 pub mod thread;
 pub mod threads;
 
@@ -15,13 +16,14 @@ use crate::engine;
 use crate::error::WsaError;
 use crate::ffi::{self, WsResult};
 use crate::handle::{table, Object};
-use event::Event;
+use event::{Acquire, Event};
 use parking_lot::Mutex;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub const INFINITE: u32 = u32::MAX;
 pub const WAIT_OBJECT_0: u32 = 0;
+pub const WAIT_ABANDONED_0: u32 = 0x80;
 pub const WAIT_IO_COMPLETION: u32 = 0xC0;
 pub const WAIT_TIMEOUT: u32 = 258;
 pub const WAIT_FAILED: u32 = u32::MAX;
@@ -35,6 +37,8 @@ pub enum Outcome {
     Timeout,
     /// Queued calls ran in an alertable wait.
     Apc,
+    /// The wait took a mutex abandoned by its previous owner, at this index (wait-all: 0).
+    Abandoned(usize),
 }
 
 impl Outcome {
@@ -43,6 +47,7 @@ impl Outcome {
             Outcome::Object(i) => WAIT_OBJECT_0 + *i as u32,
             Outcome::Timeout => WAIT_TIMEOUT,
             Outcome::Apc => WAIT_IO_COMPLETION,
+            Outcome::Abandoned(i) => WAIT_ABANDONED_0 + *i as u32,
         }
     }
 }
@@ -51,26 +56,41 @@ impl Outcome {
 /// each take half of a set of auto-reset events.
 static WAIT_ALL: Mutex<()> = Mutex::new(());
 
-fn check(objs: &[Arc<Event>], all: bool) -> Option<usize> {
+fn check(objs: &[Arc<Event>], all: bool) -> Option<Outcome> {
     if !all {
-        return objs.iter().position(|o| o.try_acquire());
+        for (i, o) in objs.iter().enumerate() {
+            match o.try_acquire() {
+                Acquire::No => {}
+                Acquire::Yes => return Some(Outcome::Object(i)),
+                Acquire::Abandoned => return Some(Outcome::Abandoned(i)),
+            }
+        }
+        return None;
     }
     let _g = WAIT_ALL.lock();
     if !objs.iter().all(|o| o.is_set()) {
         return None;
     }
+    // At most MAXIMUM_WAIT_OBJECTS objects: what each take gave, to give it back exactly.
+    let mut taken = [Acquire::No; MAXIMUM_WAIT_OBJECTS as usize];
     for (i, o) in objs.iter().enumerate() {
-        if !o.try_acquire() {
-            // Another thread took an auto-reset event in between: give back what was taken.
-            for p in &objs[..i] {
-                if !p.is_manual() {
-                    p.set();
-                }
+        taken[i] = o.try_acquire();
+        if taken[i] == Acquire::No {
+            // Another thread took an object in between: give back what was taken (an
+            // abandoned mutex stays abandoned for the wait that really takes it).
+            for (p, t) in objs[..i].iter().zip(taken) {
+                p.undo_acquire(t == Acquire::Abandoned);
             }
             return None;
         }
     }
-    Some(0)
+    // A satisfied wait-all reports WAIT_ABANDONED_0 (index 0) when it took any abandoned
+    // mutex, as Windows' kernel reports STATUS_ABANDONED for the whole wait.
+    if taken[..objs.len()].contains(&Acquire::Abandoned) {
+        Some(Outcome::Abandoned(0))
+    } else {
+        Some(Outcome::Object(0))
+    }
 }
 
 /// The deadline for a Windows timeout in milliseconds (`INFINITE` has none).
@@ -84,9 +104,9 @@ pub fn deadline(ms: u32) -> Option<Instant> {
 pub fn wait(objs: &[Arc<Event>], all: bool, deadline: Option<Instant>, alertable: bool) -> Outcome {
     // Fast path: already satisfied, no registration needed. It still counts as a wait, so
     // the completion thread leaves reaping to this thread.
-    if let Some(i) = check(objs, all) {
+    if let Some(o) = check(objs, all) {
         engine::note_wait();
-        return Outcome::Object(i);
+        return o;
     }
     thread::with_current(|w| {
         for o in objs {
@@ -104,8 +124,8 @@ pub fn wait(objs: &[Arc<Event>], all: bool, deadline: Option<Instant>, alertable
         let mut part = engine::Participant::new(w);
         let mut reaped = false;
         loop {
-            if let Some(i) = check(objs, all) {
-                return Outcome::Object(i);
+            if let Some(o) = check(objs, all) {
+                return o;
             }
             if alertable && w.has_apcs() {
                 drop(part);
