@@ -211,7 +211,8 @@ fn with(p: *mut CriticalSection, f: impl FnOnce(&CriticalSection)) {
 /// `cs` must point to a writable, aligned `CRITICAL_SECTION` no thread is using.
 #[no_mangle]
 pub unsafe extern "C" fn InitializeCriticalSection(cs: *mut CriticalSection) {
-    with(cs, |c| c.init(0))
+    let _t = crate::trace_call!("InitializeCriticalSection", cs);
+    crate::trace::ret(|| with(cs, |c| c.init(0)))
 }
 
 /// `BOOL InitializeCriticalSectionAndSpinCount(LPCRITICAL_SECTION, DWORD)`: TRUE.
@@ -223,6 +224,7 @@ pub unsafe extern "C" fn InitializeCriticalSectionAndSpinCount(
     cs: *mut CriticalSection,
     spin: u32,
 ) -> i32 {
+    let _t = crate::trace_call!("InitializeCriticalSectionAndSpinCount", cs, spin);
     ffi::win(0, || {
         // SAFETY: forwarded caller contract.
         unsafe { section(cs) }?.init(spin);
@@ -241,6 +243,7 @@ pub unsafe extern "C" fn InitializeCriticalSectionEx(
     spin: u32,
     _flags: u32,
 ) -> i32 {
+    let _t = crate::trace_call!("InitializeCriticalSectionEx", cs, spin, _flags);
     ffi::win(0, || {
         // SAFETY: forwarded caller contract.
         unsafe { section(cs) }?.init(spin);
@@ -254,6 +257,7 @@ pub unsafe extern "C" fn InitializeCriticalSectionEx(
 /// `cs` must point to an initialised `CRITICAL_SECTION`.
 #[no_mangle]
 pub unsafe extern "C" fn SetCriticalSectionSpinCount(cs: *mut CriticalSection, spin: u32) -> u32 {
+    let _t = crate::trace_call!("SetCriticalSectionSpinCount", cs, spin);
     ffi::win(0, || {
         // SAFETY: forwarded caller contract.
         Ok(unsafe { section(cs) }?.set_spin(spin))
@@ -266,7 +270,8 @@ pub unsafe extern "C" fn SetCriticalSectionSpinCount(cs: *mut CriticalSection, s
 /// `cs` must point to an initialised `CRITICAL_SECTION`.
 #[no_mangle]
 pub unsafe extern "C" fn EnterCriticalSection(cs: *mut CriticalSection) {
-    with(cs, CriticalSection::enter)
+    let _t = crate::trace_call!("EnterCriticalSection", cs);
+    crate::trace::ret(|| with(cs, CriticalSection::enter))
 }
 
 /// `BOOL TryEnterCriticalSection(LPCRITICAL_SECTION)`: TRUE when entered (or re-entered).
@@ -275,6 +280,7 @@ pub unsafe extern "C" fn EnterCriticalSection(cs: *mut CriticalSection) {
 /// `cs` must point to an initialised `CRITICAL_SECTION`.
 #[no_mangle]
 pub unsafe extern "C" fn TryEnterCriticalSection(cs: *mut CriticalSection) -> i32 {
+    let _t = crate::trace_call!("TryEnterCriticalSection", cs);
     ffi::win(0, || {
         // SAFETY: forwarded caller contract.
         Ok(unsafe { section(cs) }?.try_enter() as i32)
@@ -287,7 +293,8 @@ pub unsafe extern "C" fn TryEnterCriticalSection(cs: *mut CriticalSection) -> i3
 /// `cs` must point to an initialised `CRITICAL_SECTION`.
 #[no_mangle]
 pub unsafe extern "C" fn LeaveCriticalSection(cs: *mut CriticalSection) {
-    with(cs, CriticalSection::leave)
+    let _t = crate::trace_call!("LeaveCriticalSection", cs);
+    crate::trace::ret(|| with(cs, CriticalSection::leave))
 }
 
 /// `VOID DeleteCriticalSection(LPCRITICAL_SECTION)`: resets the fields; nothing to free.
@@ -296,8 +303,11 @@ pub unsafe extern "C" fn LeaveCriticalSection(cs: *mut CriticalSection) {
 /// `cs` must point to an initialised `CRITICAL_SECTION` no thread owns or waits on.
 #[no_mangle]
 pub unsafe extern "C" fn DeleteCriticalSection(cs: *mut CriticalSection) {
-    with(cs, |c| {
-        c.init(0);
+    let _t = crate::trace_call!("DeleteCriticalSection", cs);
+    crate::trace::ret(|| {
+        with(cs, |c| {
+            c.init(0);
+        })
     })
 }
 

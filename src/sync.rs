@@ -143,52 +143,73 @@ fn srw_release_shared(w: &AtomicU32) {
 /// `VOID InitializeSRWLock(PSRWLOCK)`
 #[no_mangle]
 pub unsafe extern "C" fn InitializeSRWLock(l: *mut usize) {
-    if !l.is_null() {
-        // SAFETY: a non-NULL SRWLOCK is a writable pointer-sized word.
-        unsafe { l.write(0) };
-    }
+    let _t = crate::trace_call!("InitializeSRWLock", l);
+    crate::trace::ret(|| {
+        if !l.is_null() {
+            // SAFETY: a non-NULL SRWLOCK is a writable pointer-sized word.
+            unsafe { l.write(0) };
+        }
+    })
 }
 
 /// `VOID AcquireSRWLockExclusive(PSRWLOCK)`
 #[no_mangle]
 pub unsafe extern "C" fn AcquireSRWLockExclusive(l: *mut usize) {
-    // SAFETY: the caller's SRWLOCK by its contract.
-    srw_acquire_excl(unsafe { low(l) })
+    let _t = crate::trace_call!("AcquireSRWLockExclusive", l);
+    crate::trace::ret(|| {
+        // SAFETY: the caller's SRWLOCK by its contract.
+        srw_acquire_excl(unsafe { low(l) })
+    })
 }
 
 /// `VOID AcquireSRWLockShared(PSRWLOCK)`
 #[no_mangle]
 pub unsafe extern "C" fn AcquireSRWLockShared(l: *mut usize) {
-    // SAFETY: the caller's SRWLOCK by its contract.
-    srw_acquire_shared(unsafe { low(l) })
+    let _t = crate::trace_call!("AcquireSRWLockShared", l);
+    crate::trace::ret(|| {
+        // SAFETY: the caller's SRWLOCK by its contract.
+        srw_acquire_shared(unsafe { low(l) })
+    })
 }
 
 /// `VOID ReleaseSRWLockExclusive(PSRWLOCK)`
 #[no_mangle]
 pub unsafe extern "C" fn ReleaseSRWLockExclusive(l: *mut usize) {
-    // SAFETY: the caller's SRWLOCK by its contract.
-    srw_release_excl(unsafe { low(l) })
+    let _t = crate::trace_call!("ReleaseSRWLockExclusive", l);
+    crate::trace::ret(|| {
+        // SAFETY: the caller's SRWLOCK by its contract.
+        srw_release_excl(unsafe { low(l) })
+    })
 }
 
 /// `VOID ReleaseSRWLockShared(PSRWLOCK)`
 #[no_mangle]
 pub unsafe extern "C" fn ReleaseSRWLockShared(l: *mut usize) {
-    // SAFETY: the caller's SRWLOCK by its contract.
-    srw_release_shared(unsafe { low(l) })
+    let _t = crate::trace_call!("ReleaseSRWLockShared", l);
+    crate::trace::ret(|| {
+        // SAFETY: the caller's SRWLOCK by its contract.
+        srw_release_shared(unsafe { low(l) })
+    })
 }
 
 /// `BOOLEAN TryAcquireSRWLockExclusive(PSRWLOCK)`
 #[no_mangle]
 pub unsafe extern "C" fn TryAcquireSRWLockExclusive(l: *mut usize) -> u8 {
-    // SAFETY: the caller's SRWLOCK by its contract.
-    srw_try_excl(unsafe { low(l) }) as u8
+    let _t = crate::trace_call!("TryAcquireSRWLockExclusive", l);
+    crate::trace::ret(|| {
+        // SAFETY: the caller's SRWLOCK by its contract.
+        srw_try_excl(unsafe { low(l) }) as u8
+    })
 }
 
 /// `BOOLEAN TryAcquireSRWLockShared(PSRWLOCK)`
 #[no_mangle]
 pub unsafe extern "C" fn TryAcquireSRWLockShared(l: *mut usize) -> u8 {
-    // SAFETY: the caller's SRWLOCK by its contract.
-    srw_try_shared(unsafe { low(l) }, false) as u8
+    let _t = crate::trace_call!("TryAcquireSRWLockShared", l);
+    crate::trace::ret(|| {
+        // SAFETY: the caller's SRWLOCK by its contract.
+        srw_try_shared(unsafe { low(l) }, false) as u8
+    })
 }
 
 // ------------------------------------------------------------------ CONDITION_VARIABLE
@@ -199,28 +220,37 @@ const LOCKMODE_SHARED: u32 = 0x1;
 /// `VOID InitializeConditionVariable(PCONDITION_VARIABLE)`
 #[no_mangle]
 pub unsafe extern "C" fn InitializeConditionVariable(cv: *mut usize) {
-    if !cv.is_null() {
-        // SAFETY: a non-NULL CONDITION_VARIABLE is a writable pointer-sized word.
-        unsafe { cv.write(0) };
-    }
+    let _t = crate::trace_call!("InitializeConditionVariable", cv);
+    crate::trace::ret(|| {
+        if !cv.is_null() {
+            // SAFETY: a non-NULL CONDITION_VARIABLE is a writable pointer-sized word.
+            unsafe { cv.write(0) };
+        }
+    })
 }
 
 /// `VOID WakeConditionVariable(PCONDITION_VARIABLE)`
 #[no_mangle]
 pub unsafe extern "C" fn WakeConditionVariable(cv: *mut usize) {
-    // SAFETY: the caller's CONDITION_VARIABLE by its contract.
-    let w = unsafe { low(cv) };
-    w.fetch_add(1, Ordering::Release);
-    futex_wake(w, 1);
+    let _t = crate::trace_call!("WakeConditionVariable", cv);
+    crate::trace::ret(|| {
+        // SAFETY: the caller's CONDITION_VARIABLE by its contract.
+        let w = unsafe { low(cv) };
+        w.fetch_add(1, Ordering::Release);
+        futex_wake(w, 1);
+    })
 }
 
 /// `VOID WakeAllConditionVariable(PCONDITION_VARIABLE)`
 #[no_mangle]
 pub unsafe extern "C" fn WakeAllConditionVariable(cv: *mut usize) {
-    // SAFETY: the caller's CONDITION_VARIABLE by its contract.
-    let w = unsafe { low(cv) };
-    w.fetch_add(1, Ordering::Release);
-    futex_wake(w, i32::MAX);
+    let _t = crate::trace_call!("WakeAllConditionVariable", cv);
+    crate::trace::ret(|| {
+        // SAFETY: the caller's CONDITION_VARIABLE by its contract.
+        let w = unsafe { low(cv) };
+        w.fetch_add(1, Ordering::Release);
+        futex_wake(w, i32::MAX);
+    })
 }
 
 /// Sleep on `cv` between `unlock` and `relock`; FALSE with `ERROR_TIMEOUT` when `ms`
@@ -247,20 +277,23 @@ pub unsafe extern "C" fn SleepConditionVariableCS(
     cs: *mut CriticalSection,
     ms: u32,
 ) -> i32 {
-    // SAFETY: the caller's CONDITION_VARIABLE by its contract.
-    let w = unsafe { low(cv) };
-    // SAFETY: the caller's CRITICAL_SECTION, owned by it, by its contract.
-    let Some(cs) = (unsafe { cs.as_ref() }) else {
-        set_last_error(WsaError::ERROR_INVALID_PARAMETER.0);
-        return 0;
-    };
-    let levels = std::cell::Cell::new(0);
-    cv_sleep(
-        w,
-        ms,
-        || levels.set(cs.leave_all()),
-        || cs.enter_levels(levels.get()),
-    )
+    let _t = crate::trace_call!("SleepConditionVariableCS", cv, cs, ms);
+    crate::trace::ret(|| {
+        // SAFETY: the caller's CONDITION_VARIABLE by its contract.
+        let w = unsafe { low(cv) };
+        // SAFETY: the caller's CRITICAL_SECTION, owned by it, by its contract.
+        let Some(cs) = (unsafe { cs.as_ref() }) else {
+            set_last_error(WsaError::ERROR_INVALID_PARAMETER.0);
+            return 0;
+        };
+        let levels = std::cell::Cell::new(0);
+        cv_sleep(
+            w,
+            ms,
+            || levels.set(cs.leave_all()),
+            || cs.enter_levels(levels.get()),
+        )
+    })
 }
 
 /// `BOOL SleepConditionVariableSRW(PCONDITION_VARIABLE, PSRWLOCK, DWORD, ULONG Flags)`:
@@ -272,17 +305,20 @@ pub unsafe extern "C" fn SleepConditionVariableSRW(
     ms: u32,
     flags: u32,
 ) -> i32 {
-    if flags & !LOCKMODE_SHARED != 0 {
-        set_last_error(WsaError::ERROR_INVALID_PARAMETER.0);
-        return 0;
-    }
-    // SAFETY: the caller's CONDITION_VARIABLE and SRWLOCK by its contract.
-    let (w, l) = unsafe { (low(cv), low(l)) };
-    if flags & LOCKMODE_SHARED != 0 {
-        cv_sleep(w, ms, || srw_release_shared(l), || srw_acquire_shared(l))
-    } else {
-        cv_sleep(w, ms, || srw_release_excl(l), || srw_acquire_excl(l))
-    }
+    let _t = crate::trace_call!("SleepConditionVariableSRW", cv, l, ms, flags);
+    crate::trace::ret(|| {
+        if flags & !LOCKMODE_SHARED != 0 {
+            set_last_error(WsaError::ERROR_INVALID_PARAMETER.0);
+            return 0;
+        }
+        // SAFETY: the caller's CONDITION_VARIABLE and SRWLOCK by its contract.
+        let (w, l) = unsafe { (low(cv), low(l)) };
+        if flags & LOCKMODE_SHARED != 0 {
+            cv_sleep(w, ms, || srw_release_shared(l), || srw_acquire_shared(l))
+        } else {
+            cv_sleep(w, ms, || srw_release_excl(l), || srw_acquire_excl(l))
+        }
+    })
 }
 
 // ------------------------------------------------------------------------- INIT_ONCE
@@ -297,10 +333,13 @@ pub type InitOnceFn = unsafe extern "C" fn(*mut usize, usize, *mut usize) -> i32
 /// `VOID InitOnceInitialize(PINIT_ONCE)`
 #[no_mangle]
 pub unsafe extern "C" fn InitOnceInitialize(once: *mut usize) {
-    if !once.is_null() {
-        // SAFETY: a non-NULL INIT_ONCE is a writable pointer-sized word.
-        unsafe { once.write(0) };
-    }
+    let _t = crate::trace_call!("InitOnceInitialize", once);
+    crate::trace::ret(|| {
+        if !once.is_null() {
+            // SAFETY: a non-NULL INIT_ONCE is a writable pointer-sized word.
+            unsafe { once.write(0) };
+        }
+    })
 }
 
 /// `BOOL InitOnceExecuteOnce(PINIT_ONCE, PINIT_ONCE_FN, PVOID Parameter, LPVOID *Context)`
@@ -311,61 +350,65 @@ pub unsafe extern "C" fn InitOnceExecuteOnce(
     param: usize,
     ctx: *mut usize,
 ) -> i32 {
-    // SAFETY: the caller's INIT_ONCE is a live, aligned pointer-sized word, atomic access only.
-    let word = unsafe { AtomicUsize::from_ptr(once) };
-    // SAFETY: as above, its low half.
-    let low32 = unsafe { low(once) };
-    let done = |v: usize| {
-        if !ctx.is_null() {
-            // SAFETY: a non-NULL lpContext is a writable pointer by the caller's contract.
-            unsafe { ctx.write(v & !3) };
-        }
-        1
-    };
-    loop {
-        let v = word.load(Ordering::Acquire);
-        if v & 3 == ONCE_DONE {
-            return done(v);
-        }
-        if v == 0 {
-            if word
-                .compare_exchange(0, ONCE_RUNNING, Ordering::Acquire, Ordering::Relaxed)
-                .is_err()
+    let _t = crate::trace_call!("InitOnceExecuteOnce", once, f, param, ctx);
+    crate::trace::ret(|| {
+        // SAFETY: the caller's INIT_ONCE is a live, aligned pointer-sized word, atomic access only.
+        let word = unsafe { AtomicUsize::from_ptr(once) };
+        // SAFETY: as above, its low half.
+        let low32 = unsafe { low(once) };
+        let done = |v: usize| {
+            if !ctx.is_null() {
+                // SAFETY: a non-NULL lpContext is a writable pointer by the caller's contract.
+                unsafe { ctx.write(v & !3) };
+            }
+            1
+        };
+        loop {
+            let v = word.load(Ordering::Acquire);
+            if v & 3 == ONCE_DONE {
+                return done(v);
+            }
+            if v == 0 {
+                if word
+                    .compare_exchange(0, ONCE_RUNNING, Ordering::Acquire, Ordering::Relaxed)
+                    .is_err()
+                {
+                    continue;
+                }
+                let mut c: usize = 0;
+                let ok = match f {
+                    // SAFETY: the program's callback with the documented signature.
+                    Some(f) => (unsafe { f(once, param, &mut c) }) != 0,
+                    None => false,
+                };
+                if ok && c & 3 != 0 {
+                    // The low bits of a context are reserved (INIT_ONCE_CTX_RESERVED_BITS).
+                    set_last_error(WsaError::ERROR_INVALID_PARAMETER.0);
+                }
+                let ok = ok && c & 3 == 0;
+                let new = if ok { c | ONCE_DONE } else { 0 };
+                if word.swap(new, Ordering::Release) == ONCE_PARKED {
+                    futex_wake(low32, i32::MAX);
+                }
+                return if ok { done(new) } else { 0 };
+            }
+            if v == ONCE_RUNNING
+                && word
+                    .compare_exchange(v, ONCE_PARKED, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_err()
             {
                 continue;
             }
-            let mut c: usize = 0;
-            let ok = match f {
-                // SAFETY: the program's callback with the documented signature.
-                Some(f) => (unsafe { f(once, param, &mut c) }) != 0,
-                None => false,
-            };
-            if ok && c & 3 != 0 {
-                // The low bits of a context are reserved (INIT_ONCE_CTX_RESERVED_BITS).
-                set_last_error(WsaError::ERROR_INVALID_PARAMETER.0);
-            }
-            let ok = ok && c & 3 == 0;
-            let new = if ok { c | ONCE_DONE } else { 0 };
-            if word.swap(new, Ordering::Release) == ONCE_PARKED {
-                futex_wake(low32, i32::MAX);
-            }
-            return if ok { done(new) } else { 0 };
+            futex_wait(low32, ONCE_PARKED as u32, None);
         }
-        if v == ONCE_RUNNING
-            && word
-                .compare_exchange(v, ONCE_PARKED, Ordering::Relaxed, Ordering::Relaxed)
-                .is_err()
-        {
-            continue;
-        }
-        futex_wait(low32, ONCE_PARKED as u32, None);
-    }
+    })
 }
 
 /// `BOOL SwitchToThread(void)`: yield the processor; TRUE (the scheduler gives no way to
 /// tell whether another thread ran).
 #[no_mangle]
 pub extern "C" fn SwitchToThread() -> i32 {
+    let _t = crate::trace_call!("SwitchToThread");
     ffi::win(0, || {
         // SAFETY: sched_yield has no preconditions.
         unsafe { libc::sched_yield() };

@@ -36,6 +36,7 @@ fn allocated(i: u32) -> Option<(usize, u32)> {
 /// `ERROR_NO_MORE_ITEMS` when all are taken. Its value is 0 in every thread.
 #[no_mangle]
 pub extern "C" fn TlsAlloc() -> u32 {
+    let _t = crate::trace_call!("TlsAlloc");
     ffi::win(TLS_OUT_OF_INDEXES, || {
         let _g = ALLOC.lock();
         let i = GEN
@@ -50,6 +51,7 @@ pub extern "C" fn TlsAlloc() -> u32 {
 /// `BOOL TlsFree(DWORD)`: `ERROR_INVALID_PARAMETER` for an index that is not allocated.
 #[no_mangle]
 pub extern "C" fn TlsFree(i: u32) -> i32 {
+    let _t = crate::trace_call!("TlsFree", i);
     ffi::win(0, || {
         let _g = ALLOC.lock();
         let (i, _) = allocated(i).ok_or(WsaError::ERROR_INVALID_PARAMETER)?;
@@ -63,24 +65,28 @@ pub extern "C" fn TlsFree(i: u32) -> i32 {
 /// `ERROR_INVALID_PARAMETER` for an index out of range.
 #[no_mangle]
 pub extern "C" fn TlsGetValue(i: u32) -> usize {
-    if i as usize >= TLS_SLOTS {
-        set_last_error(WsaError::ERROR_INVALID_PARAMETER.0);
-        return 0;
-    }
-    let g = GEN[i as usize].load(Ordering::Acquire);
-    let v = VALUES
-        .try_with(|v| match v.borrow().get(i as usize) {
-            Some(&(sg, val)) if sg == g => val,
-            _ => 0,
-        })
-        .unwrap_or(0);
-    set_last_error(0);
-    v
+    let _t = crate::trace_call!("TlsGetValue", i);
+    crate::trace::ret(|| {
+        if i as usize >= TLS_SLOTS {
+            set_last_error(WsaError::ERROR_INVALID_PARAMETER.0);
+            return 0;
+        }
+        let g = GEN[i as usize].load(Ordering::Acquire);
+        let v = VALUES
+            .try_with(|v| match v.borrow().get(i as usize) {
+                Some(&(sg, val)) if sg == g => val,
+                _ => 0,
+            })
+            .unwrap_or(0);
+        set_last_error(0);
+        v
+    })
 }
 
 /// `BOOL TlsSetValue(DWORD, LPVOID)`: `ERROR_INVALID_PARAMETER` for an index out of range.
 #[no_mangle]
 pub extern "C" fn TlsSetValue(i: u32, value: usize) -> i32 {
+    let _t = crate::trace_call!("TlsSetValue", i, value);
     ffi::win(0, || {
         if i as usize >= TLS_SLOTS {
             return Err(WsaError::ERROR_INVALID_PARAMETER);

@@ -8,6 +8,7 @@ use crate::handle::{table, Object};
 /// as by `closesocket`.
 #[no_mangle]
 pub extern "C" fn CloseHandle(h: usize) -> i32 {
+    let _t = crate::trace_call!("CloseHandle", h);
     ffi::win(0, || match table().get(h) {
         Some(Object::Socket(_)) => crate::socket::close(h).map(|_| 1).map_err(|e| {
             if e == WsaError::WSAENOTSOCK {

@@ -353,6 +353,7 @@ pub fn close(h: usize) -> WsResult<()> {
 /// on failure.
 #[no_mangle]
 pub extern "C" fn WSACreateEvent() -> usize {
+    let _t = crate::trace_call!("WSACreateEvent");
     ffi::win(0, || create(true, false))
 }
 
@@ -366,29 +367,34 @@ fn with_event(h: usize, f: impl FnOnce(&Event)) -> i32 {
 /// `BOOL SetEvent(HANDLE)`
 #[no_mangle]
 pub extern "C" fn SetEvent(h: usize) -> i32 {
-    with_event(h, Event::set)
+    let _t = crate::trace_call!("SetEvent", h);
+    crate::trace::ret(|| with_event(h, Event::set))
 }
 
 /// `BOOL ResetEvent(HANDLE)`
 #[no_mangle]
 pub extern "C" fn ResetEvent(h: usize) -> i32 {
-    with_event(h, Event::reset)
+    let _t = crate::trace_call!("ResetEvent", h);
+    crate::trace::ret(|| with_event(h, Event::reset))
 }
 
 /// `BOOL WSASetEvent(WSAEVENT)`
 #[no_mangle]
 pub extern "C" fn WSASetEvent(h: usize) -> i32 {
-    with_event(h, Event::set)
+    let _t = crate::trace_call!("WSASetEvent", h);
+    crate::trace::ret(|| with_event(h, Event::set))
 }
 
 /// `BOOL WSAResetEvent(WSAEVENT)`
 #[no_mangle]
 pub extern "C" fn WSAResetEvent(h: usize) -> i32 {
-    with_event(h, Event::reset)
+    let _t = crate::trace_call!("WSAResetEvent", h);
+    crate::trace::ret(|| with_event(h, Event::reset))
 }
 
 /// `BOOL WSACloseEvent(WSAEVENT)`
 #[no_mangle]
 pub extern "C" fn WSACloseEvent(h: usize) -> i32 {
+    let _t = crate::trace_call!("WSACloseEvent", h);
     ffi::win(0, || close(h).map(|_| 1))
 }

@@ -214,8 +214,11 @@ pub unsafe extern "C" fn WSAWaitForMultipleEvents(
     ms: u32,
     alertable: i32,
 ) -> u32 {
-    // SAFETY: forwarded caller contract.
-    unsafe { wait_many(n, events, all, ms, alertable) }
+    let _t = crate::trace_call!("WSAWaitForMultipleEvents", n, events, all, ms, alertable);
+    crate::trace::ret(|| {
+        // SAFETY: forwarded caller contract.
+        unsafe { wait_many(n, events, all, ms, alertable) }
+    })
 }
 
 /// `DWORD WaitForMultipleObjects(DWORD, const HANDLE*, BOOL bWaitAll, DWORD)`
@@ -226,8 +229,11 @@ pub unsafe extern "C" fn WaitForMultipleObjects(
     all: i32,
     ms: u32,
 ) -> u32 {
-    // SAFETY: forwarded caller contract.
-    unsafe { wait_many(n, handles, all, ms, 0) }
+    let _t = crate::trace_call!("WaitForMultipleObjects", n, handles, all, ms);
+    crate::trace::ret(|| {
+        // SAFETY: forwarded caller contract.
+        unsafe { wait_many(n, handles, all, ms, 0) }
+    })
 }
 
 /// `DWORD WaitForMultipleObjectsEx(DWORD, const HANDLE*, BOOL, DWORD, BOOL bAlertable)`
@@ -239,27 +245,37 @@ pub unsafe extern "C" fn WaitForMultipleObjectsEx(
     ms: u32,
     alertable: i32,
 ) -> u32 {
-    // SAFETY: forwarded caller contract.
-    unsafe { wait_many(n, handles, all, ms, alertable) }
+    let _t = crate::trace_call!("WaitForMultipleObjectsEx", n, handles, all, ms, alertable);
+    crate::trace::ret(|| {
+        // SAFETY: forwarded caller contract.
+        unsafe { wait_many(n, handles, all, ms, alertable) }
+    })
 }
 
 /// `DWORD WaitForSingleObject(HANDLE, DWORD)`
 #[no_mangle]
 pub extern "C" fn WaitForSingleObject(h: usize, ms: u32) -> u32 {
-    // SAFETY: one handle read from a live local.
-    unsafe { wait_many(1, &h, 0, ms, 0) }
+    let _t = crate::trace_call!("WaitForSingleObject", h, ms);
+    crate::trace::ret(|| {
+        // SAFETY: one handle read from a live local.
+        unsafe { wait_many(1, &h, 0, ms, 0) }
+    })
 }
 
 /// `DWORD WaitForSingleObjectEx(HANDLE, DWORD, BOOL bAlertable)`
 #[no_mangle]
 pub extern "C" fn WaitForSingleObjectEx(h: usize, ms: u32, alertable: i32) -> u32 {
-    // SAFETY: one handle read from a live local.
-    unsafe { wait_many(1, &h, 0, ms, alertable) }
+    let _t = crate::trace_call!("WaitForSingleObjectEx", h, ms, alertable);
+    crate::trace::ret(|| {
+        // SAFETY: one handle read from a live local.
+        unsafe { wait_many(1, &h, 0, ms, alertable) }
+    })
 }
 
 /// `DWORD SleepEx(DWORD, BOOL bAlertable)`: 0, or `WAIT_IO_COMPLETION` when queued calls ran.
 #[no_mangle]
 pub extern "C" fn SleepEx(ms: u32, alertable: i32) -> u32 {
+    let _t = crate::trace_call!("SleepEx", ms, alertable);
     ffi::win(0, || {
         Ok(match wait(&[], false, deadline(ms), alertable != 0) {
             Outcome::Apc => WAIT_IO_COMPLETION,
@@ -271,6 +287,7 @@ pub extern "C" fn SleepEx(ms: u32, alertable: i32) -> u32 {
 /// `VOID Sleep(DWORD)`
 #[no_mangle]
 pub extern "C" fn Sleep(ms: u32) {
+    let _t = crate::trace_call!("Sleep", ms);
     ffi::win((), || {
         wait(&[], false, deadline(ms), false);
         Ok(())

@@ -142,86 +142,103 @@ fn event(name: Name, manual: bool, initial: bool) -> usize {
 /// `HANDLE CreateEventA(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState, LPCSTR)`
 #[no_mangle]
 pub extern "C" fn CreateEventA(_sa: usize, manual: i32, initial: i32, name: usize) -> usize {
-    event(Name::A(name), manual != 0, initial != 0)
+    let _t = crate::trace_call!("CreateEventA", _sa, manual, initial, name);
+    crate::trace::ret(|| event(Name::A(name), manual != 0, initial != 0))
 }
 
 /// `HANDLE CreateEventW(...)`, as [`CreateEventA`].
 #[no_mangle]
 pub extern "C" fn CreateEventW(_sa: usize, manual: i32, initial: i32, name: usize) -> usize {
-    event(Name::W(name), manual != 0, initial != 0)
+    let _t = crate::trace_call!("CreateEventW", _sa, manual, initial, name);
+    crate::trace::ret(|| event(Name::W(name), manual != 0, initial != 0))
 }
 
 /// `HANDLE CreateEventExA(LPSECURITY_ATTRIBUTES, LPCSTR, DWORD dwFlags, DWORD dwDesiredAccess)`
 #[no_mangle]
 pub extern "C" fn CreateEventExA(_sa: usize, name: usize, flags: u32, _access: u32) -> usize {
-    let (m, i) = (
-        flags & CREATE_EVENT_MANUAL_RESET,
-        flags & CREATE_EVENT_INITIAL_SET,
-    );
-    event(Name::A(name), m != 0, i != 0)
+    let _t = crate::trace_call!("CreateEventExA", _sa, name, flags, _access);
+    crate::trace::ret(|| {
+        let (m, i) = (
+            flags & CREATE_EVENT_MANUAL_RESET,
+            flags & CREATE_EVENT_INITIAL_SET,
+        );
+        event(Name::A(name), m != 0, i != 0)
+    })
 }
 
 /// `HANDLE CreateEventExW(...)`, as [`CreateEventExA`].
 #[no_mangle]
 pub extern "C" fn CreateEventExW(_sa: usize, name: usize, flags: u32, _access: u32) -> usize {
-    let (m, i) = (
-        flags & CREATE_EVENT_MANUAL_RESET,
-        flags & CREATE_EVENT_INITIAL_SET,
-    );
-    event(Name::W(name), m != 0, i != 0)
+    let _t = crate::trace_call!("CreateEventExW", _sa, name, flags, _access);
+    crate::trace::ret(|| {
+        let (m, i) = (
+            flags & CREATE_EVENT_MANUAL_RESET,
+            flags & CREATE_EVENT_INITIAL_SET,
+        );
+        event(Name::W(name), m != 0, i != 0)
+    })
 }
 
 /// `HANDLE OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)`
 #[no_mangle]
 pub extern "C" fn OpenEventA(_access: u32, _inherit: i32, name: usize) -> usize {
+    let _t = crate::trace_call!("OpenEventA", _access, _inherit, name);
     ffi::win(0, || open(Name::A(name), Type::Event))
 }
 
 /// `HANDLE OpenEventW(...)`, as [`OpenEventA`].
 #[no_mangle]
 pub extern "C" fn OpenEventW(_access: u32, _inherit: i32, name: usize) -> usize {
+    let _t = crate::trace_call!("OpenEventW", _access, _inherit, name);
     ffi::win(0, || open(Name::W(name), Type::Event))
 }
 
 /// `HANDLE CreateMutexA(LPSECURITY_ATTRIBUTES, BOOL bInitialOwner, LPCSTR lpName)`
 #[no_mangle]
 pub extern "C" fn CreateMutexA(_sa: usize, owned: i32, name: usize) -> usize {
-    mutex(Name::A(name), owned != 0)
+    let _t = crate::trace_call!("CreateMutexA", _sa, owned, name);
+    crate::trace::ret(|| mutex(Name::A(name), owned != 0))
 }
 
 /// `HANDLE CreateMutexW(...)`, as [`CreateMutexA`].
 #[no_mangle]
 pub extern "C" fn CreateMutexW(_sa: usize, owned: i32, name: usize) -> usize {
-    mutex(Name::W(name), owned != 0)
+    let _t = crate::trace_call!("CreateMutexW", _sa, owned, name);
+    crate::trace::ret(|| mutex(Name::W(name), owned != 0))
 }
 
 /// `HANDLE CreateMutexExA(LPSECURITY_ATTRIBUTES, LPCSTR, DWORD dwFlags, DWORD dwDesiredAccess)`
 #[no_mangle]
 pub extern "C" fn CreateMutexExA(_sa: usize, name: usize, flags: u32, _access: u32) -> usize {
-    mutex(Name::A(name), flags & CREATE_MUTEX_INITIAL_OWNER != 0)
+    let _t = crate::trace_call!("CreateMutexExA", _sa, name, flags, _access);
+    crate::trace::ret(|| mutex(Name::A(name), flags & CREATE_MUTEX_INITIAL_OWNER != 0))
 }
 
 /// `HANDLE CreateMutexExW(...)`, as [`CreateMutexExA`].
 #[no_mangle]
 pub extern "C" fn CreateMutexExW(_sa: usize, name: usize, flags: u32, _access: u32) -> usize {
-    mutex(Name::W(name), flags & CREATE_MUTEX_INITIAL_OWNER != 0)
+    let _t = crate::trace_call!("CreateMutexExW", _sa, name, flags, _access);
+    crate::trace::ret(|| mutex(Name::W(name), flags & CREATE_MUTEX_INITIAL_OWNER != 0))
 }
 
 /// `HANDLE OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)`
 #[no_mangle]
 pub extern "C" fn OpenMutexA(_access: u32, _inherit: i32, name: usize) -> usize {
+    let _t = crate::trace_call!("OpenMutexA", _access, _inherit, name);
     ffi::win(0, || open(Name::A(name), Type::Mutex))
 }
 
 /// `HANDLE OpenMutexW(...)`, as [`OpenMutexA`].
 #[no_mangle]
 pub extern "C" fn OpenMutexW(_access: u32, _inherit: i32, name: usize) -> usize {
+    let _t = crate::trace_call!("OpenMutexW", _access, _inherit, name);
     ffi::win(0, || open(Name::W(name), Type::Mutex))
 }
 
 /// `BOOL ReleaseMutex(HANDLE)`: `ERROR_NOT_OWNER` when the caller does not own it.
 #[no_mangle]
 pub extern "C" fn ReleaseMutex(h: usize) -> i32 {
+    let _t = crate::trace_call!("ReleaseMutex", h);
     ffi::win(0, || {
         super::event::get_object(h)?.release_mutex()?;
         Ok(1)
@@ -232,13 +249,15 @@ pub extern "C" fn ReleaseMutex(h: usize) -> i32 {
 /// LPCSTR lpName)`
 #[no_mangle]
 pub extern "C" fn CreateSemaphoreA(_sa: usize, initial: i32, max: i32, name: usize) -> usize {
-    semaphore(Name::A(name), initial, max)
+    let _t = crate::trace_call!("CreateSemaphoreA", _sa, initial, max, name);
+    crate::trace::ret(|| semaphore(Name::A(name), initial, max))
 }
 
 /// `HANDLE CreateSemaphoreW(...)`, as [`CreateSemaphoreA`].
 #[no_mangle]
 pub extern "C" fn CreateSemaphoreW(_sa: usize, initial: i32, max: i32, name: usize) -> usize {
-    semaphore(Name::W(name), initial, max)
+    let _t = crate::trace_call!("CreateSemaphoreW", _sa, initial, max, name);
+    crate::trace::ret(|| semaphore(Name::W(name), initial, max))
 }
 
 /// `HANDLE CreateSemaphoreExA(LPSECURITY_ATTRIBUTES, LONG, LONG, LPCSTR, DWORD dwFlags,
@@ -252,7 +271,16 @@ pub extern "C" fn CreateSemaphoreExA(
     _flags: u32,
     _access: u32,
 ) -> usize {
-    semaphore(Name::A(name), initial, max)
+    let _t = crate::trace_call!(
+        "CreateSemaphoreExA",
+        _sa,
+        initial,
+        max,
+        name,
+        _flags,
+        _access
+    );
+    crate::trace::ret(|| semaphore(Name::A(name), initial, max))
 }
 
 /// `HANDLE CreateSemaphoreExW(...)`, as [`CreateSemaphoreExA`].
@@ -265,18 +293,29 @@ pub extern "C" fn CreateSemaphoreExW(
     _flags: u32,
     _access: u32,
 ) -> usize {
-    semaphore(Name::W(name), initial, max)
+    let _t = crate::trace_call!(
+        "CreateSemaphoreExW",
+        _sa,
+        initial,
+        max,
+        name,
+        _flags,
+        _access
+    );
+    crate::trace::ret(|| semaphore(Name::W(name), initial, max))
 }
 
 /// `HANDLE OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)`
 #[no_mangle]
 pub extern "C" fn OpenSemaphoreA(_access: u32, _inherit: i32, name: usize) -> usize {
+    let _t = crate::trace_call!("OpenSemaphoreA", _access, _inherit, name);
     ffi::win(0, || open(Name::A(name), Type::Semaphore))
 }
 
 /// `HANDLE OpenSemaphoreW(...)`, as [`OpenSemaphoreA`].
 #[no_mangle]
 pub extern "C" fn OpenSemaphoreW(_access: u32, _inherit: i32, name: usize) -> usize {
+    let _t = crate::trace_call!("OpenSemaphoreW", _access, _inherit, name);
     ffi::win(0, || open(Name::W(name), Type::Semaphore))
 }
 
@@ -284,6 +323,7 @@ pub extern "C" fn OpenSemaphoreW(_access: u32, _inherit: i32, name: usize) -> us
 /// that would pass the maximum fails with `ERROR_TOO_MANY_POSTS` and changes nothing.
 #[no_mangle]
 pub unsafe extern "C" fn ReleaseSemaphore(h: usize, n: i32, prev: *mut i32) -> i32 {
+    let _t = crate::trace_call!("ReleaseSemaphore", h, n, prev);
     ffi::win(0, || {
         // The count is checked before the handle, as Windows' kernel does.
         if n <= 0 {

@@ -174,13 +174,15 @@ pub const CURRENT_THREAD: usize = usize::MAX - 1;
 /// `HANDLE GetCurrentThread(void)`: the pseudo-handle (-2) that names the calling thread.
 #[no_mangle]
 pub extern "C" fn GetCurrentThread() -> usize {
-    CURRENT_THREAD
+    let _t = crate::trace_call!("GetCurrentThread");
+    crate::trace::ret(|| CURRENT_THREAD)
 }
 
 /// `DWORD GetCurrentThreadId(void)`
 #[no_mangle]
 pub extern "C" fn GetCurrentThreadId() -> u32 {
-    with_current(|w| w.tid())
+    let _t = crate::trace_call!("GetCurrentThreadId");
+    crate::trace::ret(|| with_current(|w| w.tid()))
 }
 
 /// `DWORD QueueUserAPC(PAPCFUNC, HANDLE hThread, ULONG_PTR)`: queue a call to the next
@@ -188,6 +190,7 @@ pub extern "C" fn GetCurrentThreadId() -> u32 {
 /// handle from `CreateThread`. A thread that has exited takes no more calls.
 #[no_mangle]
 pub extern "C" fn QueueUserAPC(f: Option<ApcFn>, thread: usize, data: usize) -> u32 {
+    let _t = crate::trace_call!("QueueUserAPC", f, thread, data);
     use crate::error::WsaError;
     ffi::win(0, || {
         let f = f.ok_or(WsaError::ERROR_INVALID_PARAMETER)?;

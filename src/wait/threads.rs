@@ -319,6 +319,7 @@ pub unsafe extern "C" fn CreateThread(
     flags: u32,
     tid_out: *mut u32,
 ) -> usize {
+    let _t = crate::trace_call!("CreateThread", _sa, stack, start, param, flags, tid_out);
     ffi::win(0, || {
         let start = start.ok_or(WsaError::ERROR_INVALID_PARAMETER)?;
         let (h, tid) = create(start, param, stack, flags)?;
@@ -349,6 +350,7 @@ pub extern "C-unwind" fn ExitThread(code: u32) {
 /// `code` must be NULL or point to a writable DWORD.
 #[no_mangle]
 pub unsafe extern "C" fn GetExitCodeThread(h: usize, code: *mut u32) -> i32 {
+    let _t = crate::trace_call!("GetExitCodeThread", h, code);
     ffi::win(0, || {
         let v = if h == wthread::CURRENT_THREAD {
             STILL_ACTIVE
@@ -365,6 +367,7 @@ pub unsafe extern "C" fn GetExitCodeThread(h: usize, code: *mut u32) -> i32 {
 /// `DWORD ResumeThread(HANDLE)`: the previous suspend count, `(DWORD)-1` on failure.
 #[no_mangle]
 pub extern "C" fn ResumeThread(h: usize) -> u32 {
+    let _t = crate::trace_call!("ResumeThread", h);
     ffi::win(u32::MAX, || Ok(get(h)?.resume()))
 }
 
@@ -372,6 +375,7 @@ pub extern "C" fn ResumeThread(h: usize) -> u32 {
 /// Partial: only a thread created suspended and not yet started can be suspended again.
 #[no_mangle]
 pub extern "C" fn SuspendThread(h: usize) -> u32 {
+    let _t = crate::trace_call!("SuspendThread", h);
     ffi::win(u32::MAX, || {
         if h == wthread::CURRENT_THREAD {
             return Err(WsaError::ERROR_NOT_SUPPORTED);
@@ -383,6 +387,7 @@ pub extern "C" fn SuspendThread(h: usize) -> u32 {
 /// `DWORD GetThreadId(HANDLE)`: the id of the thread a handle names; 0 on failure.
 #[no_mangle]
 pub extern "C" fn GetThreadId(h: usize) -> u32 {
+    let _t = crate::trace_call!("GetThreadId", h);
     ffi::win(0, || {
         if h == wthread::CURRENT_THREAD {
             return Ok(wthread::with_current(|w| w.tid()));
