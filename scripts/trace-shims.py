@@ -16,7 +16,7 @@ import os
 import re
 import sys
 
-SIG = re.compile(r'pub (?:unsafe )?extern "C" fn (\w+)\s*\(')
+SIG = re.compile(r'pub (?:unsafe )?extern "C(?:-unwind)?" fn (\w+)\s*\(')
 MARK = "crate::trace_call!("
 
 
@@ -62,7 +62,7 @@ def body_end(src, brace):
     raise ValueError("unbalanced braces")
 
 
-TRACED = re.compile(r"\s*let _t =\s*crate::trace_call!\((?:[^;]*)\);")
+TRACED = re.compile(r"\s*\{?\s*(?://[^\n]*\n\s*)*let _t =\s*crate::trace_call!\((?:[^;]*)\);")
 
 
 def process(path, check):

@@ -335,10 +335,14 @@ pub unsafe extern "C" fn CreateThread(
 /// runs, then its handle is signalled with `dwExitCode` as the exit code.
 #[no_mangle]
 pub extern "C-unwind" fn ExitThread(code: u32) {
-    ffi::win((), || {
-        note_exit(code);
-        Ok(())
-    });
+    {
+        // The trace line is written here: nothing with a destructor may be live below.
+        let _t = crate::trace_call!("ExitThread", code);
+        ffi::win((), || {
+            note_exit(code);
+            Ok(())
+        });
+    }
     // SAFETY: ends the calling thread. Every frame between here and the thread's start is
     // the program's or a "C-unwind" frame of ours with no pending destructors.
     unsafe { pthread_exit(std::ptr::null_mut()) }
