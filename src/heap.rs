@@ -74,7 +74,7 @@ fn with_heaps<R>(f: impl FnOnce(&mut Heaps) -> R) -> R {
 }
 
 fn heap_id(h: usize) -> Option<usize> {
-    if h < HEAP_BASE || (h - HEAP_BASE) % 16 != 0 {
+    if h < HEAP_BASE || !(h - HEAP_BASE).is_multiple_of(16) {
         return None;
     }
     Some((h - HEAP_BASE) / 16)

@@ -18,6 +18,7 @@ pub mod file;
 pub mod handle;
 pub mod heap;
 pub mod iocp;
+pub mod message;
 pub mod resolve;
 pub mod socket;
 pub mod startup;
