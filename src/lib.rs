@@ -9,6 +9,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 pub mod abi;
+pub mod console;
 pub mod critsec;
 pub mod engine;
 pub mod error;
