@@ -195,6 +195,41 @@ static void test_inserts(void)
                        sizeof(buf), NULL);
     ok(strcmp(buf, "a %1 b %2!d! c") == 0, "IGNORE_INSERTS: \"%s\"", buf);
 
+    /* IGNORE_INSERTS still applies %n, %r, %t and %0; other escapes stay as written. */
+    r = FormatMessageA(FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_IGNORE_INSERTS, "a%%b%nc%0d", 0, 0, buf,
+                       sizeof(buf), NULL);
+    ok(r == 7 && strcmp(buf, "a%%b\r\nc") == 0, "escapes with IGNORE_INSERTS: %lu \"%s\"", (unsigned long)r, buf);
+
+    /* A '%' ending the template and an unterminated !fmt! are invalid. */
+    SetLastError(0xdeadbeef);
+    r = fmt_va(0, "a%", buf, sizeof(buf));
+    ok(r == 0 && GetLastError() == ERROR_INVALID_PARAMETER, "trailing %%: %lu error %lu", (unsigned long)r,
+       (unsigned long)GetLastError());
+    SetLastError(0xdeadbeef);
+    r = fmt_va(0, "x%1!s", buf, sizeof(buf), "y");
+    ok(r == 0 && GetLastError() == ERROR_INVALID_PARAMETER, "unterminated format: %lu error %lu",
+       (unsigned long)r, (unsigned long)GetLastError());
+    r = fmt_va(0, "a%zb", buf, sizeof(buf));
+    ok(r == 3 && strcmp(buf, "azb") == 0, "unknown escape: \"%s\"", buf);
+
+    /* More conversions: 64-bit, zero padding, alternate form, sign, characters, precision. */
+    r = fmt_va(0, "%1!I64d! %2!08x! %3!#x! %4!+d!", buf, sizeof(buf), (LONGLONG)-5000000000LL, 0xbeef, 255, 3);
+    ok(strcmp(buf, "-5000000000 0000beef 0xff +3") == 0, "conversions: \"%s\"", buf);
+    r = fmt_va(0, "%1!c!%2!5.3s!|", buf, sizeof(buf), 'Z', "abcdef");
+    ok(strcmp(buf, "Z  abc|") == 0, "char and precision: \"%s\"", buf);
+    r = fmt_va(0, "[%1!*.*s!]", buf, sizeof(buf), 6, 2, "abcdef");
+    ok(strcmp(buf, "[    ab]") == 0, "* width and precision: \"%s\"", buf);
+    r = fmt_va(0, "%1", buf, sizeof(buf), (char *)NULL);
+    ok(r == 6 && strcmp(buf, "(null)") == 0, "NULL string insert: \"%s\"", buf);
+
+    /* A width other than 0 and 0xff wraps lines at the last space before it. */
+    r = fmt_va(10, "aaa bbb ccc ddd eee fff", buf, sizeof(buf));
+    ok(strcmp(buf, "aaa bbb\r\nccc ddd\r\neee fff") == 0, "width 10: \"%s\"", buf);
+    r = fmt_va(10, "aaaaaaaaaaaaaaa bb", buf, sizeof(buf));
+    ok(strcmp(buf, "aaaaaaaaaa\r\naaaaa bb") == 0, "width 10, long word: \"%s\"", buf);
+    r = fmt_va(10, "aa\r\nbb cc", buf, sizeof(buf));
+    ok(strcmp(buf, "aa bb cc") == 0, "width 10, template break: \"%s\"", buf);
+
     /* ARGUMENT_ARRAY: an array of DWORD_PTR. */
     arr[0] = (DWORD_PTR) "x";
     arr[1] = 17;

@@ -557,8 +557,8 @@ fn expand<U: Unit>(
         let c = src[i];
         if is(c, b'%') {
             let Some(&d) = src.get(i + 1) else {
-                // A lone '%' at the end is dropped.
-                break;
+                // A lone '%' at the end of the template is an error.
+                return Err(WsaError::ERROR_INVALID_PARAMETER);
             };
             let dv = d.to_u32();
             if (b'1' as u32..=b'9' as u32).contains(&dv) {
@@ -611,12 +611,8 @@ fn expand<U: Unit>(
                 i = j;
                 continue;
             }
-            if ignore {
-                out.push(c);
-                out.push(d);
-                i += 2;
-                continue;
-            }
+            // %0, %n, %r and %t apply even with IGNORE_INSERTS; other escapes (%%, %., %!,
+            // %space) are then copied unchanged.
             match char::from_u32(dv).unwrap_or('\u{fffd}') {
                 '0' => return Ok(out),
                 'n' => {
@@ -625,7 +621,12 @@ fn expand<U: Unit>(
                 }
                 'r' => out.push(U::ascii(b'\r')),
                 't' => out.push(U::ascii(b'\t')),
-                _ => out.push(d),
+                _ => {
+                    if ignore {
+                        out.push(c);
+                    }
+                    out.push(d)
+                }
             }
             i += 2;
             continue;
