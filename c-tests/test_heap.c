@@ -102,6 +102,7 @@ static void test_private_heaps(void)
 
 static void test_local_global(void)
 {
+    HANDLE h;
     HLOCAL l, l2;
     HGLOBAL g;
     unsigned char *p;
@@ -125,11 +126,27 @@ static void test_local_global(void)
     ok(l != NULL && LocalSize(l) == 10, "LMEM_FIXED");
     LocalFree(l);
 
-    /* Moveable: Lock gives the memory, Unlock counts down. */
+    /* A fixed block is never locked: LocalUnlock fails with ERROR_NOT_LOCKED, GlobalUnlock
+     * returns TRUE. */
+    l = LocalAlloc(LMEM_FIXED, 8);
+    SetLastError(0xdeadbeef);
+    ok(LocalUnlock(l) == FALSE && GetLastError() == ERROR_NOT_LOCKED, "LocalUnlock(fixed): error %lu",
+       (unsigned long)GetLastError());
+    g = GlobalAlloc(GMEM_FIXED, 8);
+    ok(GlobalUnlock(g) == TRUE, "GlobalUnlock(fixed)");
+    GlobalFree(g);
+    /* Without LMEM_MOVEABLE a fixed block only resizes in place. */
+    SetLastError(0xdeadbeef);
+    ok(LocalReAlloc(l, 1000000, 0) == NULL && GetLastError() == ERROR_NOT_ENOUGH_MEMORY,
+       "LocalReAlloc(fixed, 1 MB, 0): error %lu", (unsigned long)GetLastError());
+    LocalFree(l);
+
+    /* Moveable: the handle is not the memory; Lock gives the memory, Unlock counts down. */
     l = LocalAlloc(LHND, 32);
     ok(l != NULL, "LocalAlloc(LHND)");
     p = (unsigned char *)LocalLock(l);
     ok(p != NULL && all_zero(p, 32), "LocalLock(moveable)");
+    ok(p != (unsigned char *)l, "moveable handle %p is its memory", (void *)l);
     ok(LocalLock(l) == p, "second LocalLock");
     ok(LocalUnlock(l) == TRUE, "LocalUnlock with a count of 2 returns TRUE");
     SetLastError(0xdeadbeef);
@@ -139,7 +156,21 @@ static void test_local_global(void)
     ok(LocalUnlock(l) == FALSE && GetLastError() == ERROR_NOT_LOCKED,
        "LocalUnlock of an unlocked block: error %lu", (unsigned long)GetLastError());
     ok(LocalSize(l) == 32, "LocalSize(moveable)");
+    /* Reallocating a moveable block keeps its handle; the contents move with it. */
+    p[0] = 0x5a;
+    l2 = LocalReAlloc(l, 1000000, LMEM_MOVEABLE);
+    ok(l2 == l, "LocalReAlloc(moveable) handle %p -> %p", (void *)l, (void *)l2);
+    ok(LocalSize(l) == 1000000, "LocalSize after moveable growth %lu", (unsigned long)LocalSize(l));
+    p = (unsigned char *)LocalLock(l);
+    ok(p != NULL && p[0] == 0x5a, "contents after moveable growth");
+    LocalUnlock(l);
     ok(LocalFree(l) == NULL, "LocalFree(moveable)");
+
+    /* Unknown flag bits and odd heap arguments are accepted, as Windows does. */
+    h = HeapCreate(0, 100000, 65536);
+    ok(h != NULL, "HeapCreate with initial > maximum: error %lu", (unsigned long)GetLastError());
+    if (h)
+        HeapDestroy(h);
 
     g = GlobalAlloc(GPTR, 128);
     ok(g != NULL && all_zero((unsigned char *)g, 128), "GlobalAlloc(GPTR)");

@@ -12,20 +12,12 @@ use crate::ffi;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 
-const HEAP_NO_SERIALIZE: u32 = 0x1;
-const HEAP_GENERATE_EXCEPTIONS: u32 = 0x4;
 const HEAP_ZERO_MEMORY: u32 = 0x8;
 const HEAP_REALLOC_IN_PLACE_ONLY: u32 = 0x10;
-const HEAP_CREATE_ENABLE_EXECUTE: u32 = 0x40000;
 
 const LMEM_MOVEABLE: u32 = 0x2;
-const LMEM_NOCOMPACT: u32 = 0x10;
-const LMEM_NODISCARD: u32 = 0x20;
 const LMEM_ZEROINIT: u32 = 0x40;
 const LMEM_MODIFY: u32 = 0x80;
-const LMEM_DISCARDABLE: u32 = 0xf00;
-/// GMEM_* values that LMEM_* does not have and that are accepted and ignored.
-const GMEM_IGNORED: u32 = 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x0004 | 0x0100;
 
 const HEAP_BASE: usize = 0x7e00_0000_0000;
 const PROCESS_HEAP_ID: usize = 0;
@@ -38,7 +30,7 @@ const FIXED_HEAP_MAX_BLOCK: usize = 0x7fff8;
 
 struct Block {
     size: usize,
-    moveable: bool,
+    /// Lock count of a moveable block.
     locks: u32,
 }
 
@@ -52,6 +44,9 @@ struct Heap {
 struct Heaps {
     next: usize,
     heaps: HashMap<usize, Heap>,
+    /// Moveable `LocalAlloc`/`GlobalAlloc` handles and the block each one designates.
+    moveable: HashMap<usize, usize>,
+    next_moveable: usize,
 }
 
 static HEAPS: Mutex<Option<Heaps>> = Mutex::new(None);
@@ -68,7 +63,12 @@ fn with_heaps<R>(f: impl FnOnce(&mut Heaps) -> R) -> R {
                 blocks: HashMap::new(),
             },
         );
-        Heaps { next: 1, heaps }
+        Heaps {
+            next: 1,
+            heaps,
+            moveable: HashMap::new(),
+            next_moveable: 0,
+        }
     });
     f(h)
 }
@@ -85,7 +85,7 @@ fn heap_handle(id: usize) -> usize {
 }
 
 /// Allocate `size` bytes (zeroed when asked) in heap `id`.
-fn alloc(id: usize, flags: u32, size: usize, moveable: bool) -> ffi::WsResult<usize> {
+fn alloc(id: usize, flags: u32, size: usize) -> ffi::WsResult<usize> {
     with_heaps(|hs| {
         let heap = hs
             .heaps
@@ -108,14 +108,7 @@ fn alloc(id: usize, flags: u32, size: usize, moveable: bool) -> ffi::WsResult<us
             return Err(WsaError::ERROR_NOT_ENOUGH_MEMORY);
         }
         heap.used += size;
-        heap.blocks.insert(
-            p,
-            Block {
-                size,
-                moveable,
-                locks: 0,
-            },
-        );
+        heap.blocks.insert(p, Block { size, locks: 0 });
         Ok(p)
     })
 }
@@ -195,13 +188,6 @@ fn block_info<R>(id: usize, p: usize, f: impl FnOnce(&mut Block) -> R) -> ffi::W
     })
 }
 
-fn check_heap_flags(flags: u32, allowed: u32) -> ffi::WsResult<()> {
-    if flags & !allowed != 0 {
-        return Err(WsaError::ERROR_INVALID_PARAMETER);
-    }
-    Ok(())
-}
-
 /// `HANDLE GetProcessHeap(void)`
 #[no_mangle]
 pub extern "C" fn GetProcessHeap() -> usize {
@@ -214,17 +200,14 @@ pub extern "C" fn GetProcessHeap() -> usize {
 #[no_mangle]
 pub extern "C" fn HeapCreate(options: u32, initial: usize, maximum: usize) -> usize {
     ffi::win(0, || {
-        check_heap_flags(
-            options,
-            HEAP_NO_SERIALIZE | HEAP_GENERATE_EXCEPTIONS | HEAP_CREATE_ENABLE_EXECUTE,
-        )?;
-        if maximum != 0 && initial > maximum {
-            return Err(WsaError::ERROR_INVALID_PARAMETER);
-        }
+        // Options (HEAP_NO_SERIALIZE, HEAP_GENERATE_EXCEPTIONS, ...) change nothing here;
+        // unknown bits are ignored, as Windows does.
+        let _ = options;
+        // A maximum below the initial size is raised to it.
         let max = if maximum == 0 {
             0
         } else {
-            maximum.div_ceil(4096) * 4096
+            maximum.max(initial).div_ceil(4096) * 4096
         };
         Ok(with_heaps(|hs| {
             let id = hs.next;
@@ -265,7 +248,7 @@ pub extern "C" fn HeapDestroy(heap: usize) -> i32 {
 pub extern "C" fn HeapAlloc(heap: usize, flags: u32, bytes: usize) -> *mut libc::c_void {
     ffi::win(std::ptr::null_mut(), || {
         let id = heap_id(heap).ok_or(WsaError::ERROR_INVALID_HANDLE)?;
-        alloc(id, flags, bytes, false).map(|p| p as *mut libc::c_void)
+        alloc(id, flags, bytes).map(|p| p as *mut libc::c_void)
     })
 }
 
@@ -311,71 +294,105 @@ pub extern "C" fn HeapSize(heap: usize, _flags: u32, mem: *const libc::c_void) -
 
 // ---- Local* / Global*: the process heap, LMEM_* and GMEM_* share their values.
 //
-// A moveable block is never actually moved while it exists: its handle is its address, and
-// Lock/Unlock keep the lock count Windows reports.
+// A fixed block's handle is its address. A moveable block's handle is a value of its own
+// (`MOVEABLE_BASE + 16 * n + 8`, outside the handle table's range, like Windows' handles
+// that are never 16-byte aligned) that stays the same when a reallocation moves the block;
+// `Lock` gives the block's address and counts, `Unlock` counts down.
+
+const MOVEABLE_BASE: usize = 0x7e80_0000_0000;
+
+/// The block behind a handle: (address, moveable).
+fn resolve(h: usize) -> ffi::WsResult<(usize, bool)> {
+    match with_heaps(|hs| hs.moveable.get(&h).copied()) {
+        Some(p) => Ok((p, true)),
+        None => {
+            block_info(PROCESS_HEAP_ID, h, |_| ())?;
+            Ok((h, false))
+        }
+    }
+}
 
 fn lmem_alloc(flags: u32, bytes: usize) -> ffi::WsResult<usize> {
-    if flags
-        & !(LMEM_MOVEABLE
-            | LMEM_NOCOMPACT
-            | LMEM_NODISCARD
-            | LMEM_ZEROINIT
-            | LMEM_DISCARDABLE
-            | GMEM_IGNORED)
-        != 0
-    {
-        return Err(WsaError::ERROR_INVALID_PARAMETER);
-    }
+    // Unknown flag bits are ignored, as Windows does.
     let hf = if flags & LMEM_ZEROINIT != 0 {
         HEAP_ZERO_MEMORY
     } else {
         0
     };
-    alloc(PROCESS_HEAP_ID, hf, bytes, flags & LMEM_MOVEABLE != 0)
+    let moveable = flags & LMEM_MOVEABLE != 0;
+    let p = alloc(PROCESS_HEAP_ID, hf, bytes)?;
+    if !moveable {
+        return Ok(p);
+    }
+    Ok(with_heaps(|hs| {
+        let h = MOVEABLE_BASE + 16 * hs.next_moveable + 8;
+        hs.next_moveable += 1;
+        hs.moveable.insert(h, p);
+        h
+    }))
 }
 
 fn lmem_free(h: usize) -> ffi::WsResult<()> {
     if h == 0 {
         return Ok(());
     }
-    free(PROCESS_HEAP_ID, h).map_err(|_| WsaError::ERROR_INVALID_HANDLE)
+    let (p, moveable) = resolve(h).map_err(|_| WsaError::ERROR_INVALID_HANDLE)?;
+    free(PROCESS_HEAP_ID, p).map_err(|_| WsaError::ERROR_INVALID_HANDLE)?;
+    if moveable {
+        with_heaps(|hs| hs.moveable.remove(&h));
+    }
+    Ok(())
 }
 
 fn lmem_size(h: usize) -> ffi::WsResult<usize> {
-    block_info(PROCESS_HEAP_ID, h, |b| b.size)
+    let (p, _) = resolve(h).map_err(|_| WsaError::ERROR_INVALID_HANDLE)?;
+    block_info(PROCESS_HEAP_ID, p, |b| b.size)
 }
 
 fn lmem_realloc(h: usize, bytes: usize, flags: u32) -> ffi::WsResult<usize> {
+    let (p, moveable) = resolve(h).map_err(|_| WsaError::ERROR_INVALID_HANDLE)?;
     if flags & LMEM_MODIFY != 0 {
-        // Only the moveable/discardable attributes change; the block stays where it is.
-        block_info(PROCESS_HEAP_ID, h, |_| ())?;
+        // Only the moveable/discardable attributes would change; nothing moves.
         return Ok(h);
     }
-    let moveable = block_info(PROCESS_HEAP_ID, h, |b| b.moveable)?;
     let hf = if flags & LMEM_ZEROINIT != 0 {
         HEAP_ZERO_MEMORY
     } else {
         0
     };
+    if moveable {
+        // A moveable block may move (unless locked); its handle stays.
+        let locked = block_info(PROCESS_HEAP_ID, p, |b| b.locks > 0)?;
+        let np = realloc(PROCESS_HEAP_ID, hf, p, bytes, locked)?;
+        with_heaps(|hs| hs.moveable.insert(h, np));
+        return Ok(h);
+    }
     // A fixed block moves only when LMEM_MOVEABLE allows it.
-    let in_place = !moveable && flags & LMEM_MOVEABLE == 0;
-    realloc(PROCESS_HEAP_ID, hf, h, bytes, in_place)
+    realloc(PROCESS_HEAP_ID, hf, p, bytes, flags & LMEM_MOVEABLE == 0)
 }
 
 fn lmem_lock(h: usize) -> ffi::WsResult<usize> {
-    block_info(PROCESS_HEAP_ID, h, |b| {
-        if b.moveable && b.locks < 0xff {
-            b.locks += 1;
-        }
-    })?;
-    Ok(h)
+    let (p, moveable) = resolve(h).map_err(|_| WsaError::ERROR_INVALID_HANDLE)?;
+    if moveable {
+        block_info(PROCESS_HEAP_ID, p, |b| {
+            if b.locks < 0xff {
+                b.locks += 1;
+            }
+        })?;
+    }
+    Ok(p)
 }
 
 /// TRUE while still locked; FALSE with NO_ERROR when the count reached zero, FALSE with
-/// ERROR_NOT_LOCKED when it was not locked.
-fn lmem_unlock(h: usize) -> ffi::WsResult<i32> {
-    let r = block_info(PROCESS_HEAP_ID, h, |b| {
-        if !b.moveable || b.locks == 0 {
+/// ERROR_NOT_LOCKED for a moveable block that was not locked. A fixed block is never locked:
+/// `LocalUnlock` fails with ERROR_NOT_LOCKED, `GlobalUnlock` returns TRUE, as on Windows.
+fn lmem_unlock(h: usize, global: bool) -> ffi::WsResult<i32> {
+    let (p, moveable) = resolve(h).map_err(|_| WsaError::ERROR_INVALID_HANDLE)?;
+    if !moveable {
+        return if global { Ok(1) } else { Err(WsaError(158)) };
+    }
+    let r = block_info(PROCESS_HEAP_ID, p, |b| {
+        if b.locks == 0 {
             None
         } else {
             b.locks -= 1;
@@ -427,7 +444,7 @@ pub extern "C" fn LocalLock(h: usize) -> *mut libc::c_void {
 /// `BOOL LocalUnlock(HLOCAL hMem)`
 #[no_mangle]
 pub extern "C" fn LocalUnlock(h: usize) -> i32 {
-    ffi::win(0, || lmem_unlock(h))
+    ffi::win(0, || lmem_unlock(h, false))
 }
 
 /// `HGLOBAL GlobalAlloc(UINT uFlags, SIZE_T dwBytes)`
@@ -465,7 +482,7 @@ pub extern "C" fn GlobalLock(h: usize) -> *mut libc::c_void {
 /// `BOOL GlobalUnlock(HGLOBAL hMem)`
 #[no_mangle]
 pub extern "C" fn GlobalUnlock(h: usize) -> i32 {
-    ffi::win(0, || lmem_unlock(h))
+    ffi::win(0, || lmem_unlock(h, true))
 }
 
 /// A buffer for `FORMAT_MESSAGE_ALLOCATE_BUFFER`: `len` bytes from `LocalAlloc`.
