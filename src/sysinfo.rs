@@ -140,13 +140,13 @@ fn ticks_ms() -> u64 {
 /// `DWORD GetTickCount(void)`: wraps after 49.7 days.
 #[no_mangle]
 pub extern "C" fn GetTickCount() -> u32 {
-    ticks_ms() as u32
+    ffi::win(0, || Ok(ticks_ms() as u32))
 }
 
 /// `ULONGLONG GetTickCount64(void)`
 #[no_mangle]
 pub extern "C" fn GetTickCount64() -> u64 {
-    ticks_ms()
+    ffi::win(0, || Ok(ticks_ms()))
 }
 
 /// `BOOL QueryPerformanceCounter(LARGE_INTEGER *)`: `CLOCK_MONOTONIC` in 100 ns units.
@@ -198,13 +198,13 @@ pub unsafe extern "C" fn GetSystemTimeAsFileTime(ft: *mut FileTime) {
 #[no_mangle]
 pub extern "C" fn GetCurrentProcessId() -> u32 {
     // SAFETY: getpid has no preconditions.
-    unsafe { libc::getpid() as u32 }
+    ffi::win(0, || Ok(unsafe { libc::getpid() } as u32))
 }
 
 /// `HANDLE GetCurrentProcess(void)`: the pseudo-handle `(HANDLE)-1`, as Windows returns.
 #[no_mangle]
 pub extern "C" fn GetCurrentProcess() -> usize {
-    usize::MAX
+    ffi::win(usize::MAX, || Ok(usize::MAX))
 }
 
 #[cfg(test)]
