@@ -9,6 +9,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 pub mod abi;
+pub mod console;
 pub mod critsec;
 pub mod engine;
 pub mod error;
@@ -16,12 +17,15 @@ pub mod ext;
 pub mod ffi;
 pub mod file;
 pub mod handle;
+pub mod heap;
 pub mod iocp;
+pub mod message;
 pub mod resolve;
 pub mod socket;
 pub mod startup;
 pub mod status;
 pub mod sync;
+pub mod sysinfo;
 pub mod tls;
 pub mod trace;
 pub mod wait;
