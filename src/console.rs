@@ -9,6 +9,7 @@
 //! process with `STATUS_CONTROL_C_EXIT`; after a close event the process ends in any case.
 //!
 //! Standard handles are `STD_HANDLE_BASE + 16 * fd`: above 2^31, so never a handle-table value.
+//! `ReadFile` and `WriteFile` (src/file.rs) and `CloseHandle` (src/win32.rs) accept them.
 
 use crate::error::WsaError;
 use crate::ffi;
@@ -205,12 +206,47 @@ pub extern "C" fn GenerateConsoleCtrlEvent(event: u32, group: u32) -> i32 {
     })
 }
 
-fn std_fd(h: usize) -> Option<i32> {
+/// Standard handles closed by `CloseHandle`, by descriptor (0, 1, 2).
+static CLOSED: [AtomicBool; 3] = [
+    AtomicBool::new(false),
+    AtomicBool::new(false),
+    AtomicBool::new(false),
+];
+
+/// The descriptor behind a standard handle; `None` for any other value and for a standard
+/// handle that `CloseHandle` has closed.
+pub(crate) fn std_fd(h: usize) -> Option<i32> {
     if h < STD_HANDLE_BASE || !(h - STD_HANDLE_BASE).is_multiple_of(16) {
         return None;
     }
     let fd = (h - STD_HANDLE_BASE) / 16;
-    (fd <= 2).then_some(fd as i32)
+    (fd <= 2 && !CLOSED[fd].load(Ordering::Acquire)).then_some(fd as i32)
+}
+
+/// `CloseHandle` on a standard handle: `None` when `h` is no open standard handle. The
+/// descriptor is not freed (a later `open` would get its number and `GetStdHandle` would
+/// name an unrelated file): `/dev/null` is put in its place with `dup2`, which releases
+/// what was behind it (a pipe's reader sees the end of its input), and the handle is
+/// marked closed, so that every later use of it fails with `ERROR_INVALID_HANDLE`.
+pub(crate) fn close_std(h: usize) -> Option<ffi::WsResult<()>> {
+    let fd = std_fd(h)?;
+    if CLOSED[fd as usize]
+        .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        return Some(Err(WsaError::ERROR_INVALID_HANDLE));
+    }
+    // SAFETY: a NUL-terminated path literal.
+    let null = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC) };
+    if null >= 0 {
+        // SAFETY: dup2 onto one of the standard descriptors, then close our own temporary
+        // descriptor; dup2 clears O_CLOEXEC on the copy, as for an inherited descriptor.
+        unsafe {
+            libc::dup2(null, fd);
+            libc::close(null);
+        }
+    }
+    Some(Ok(()))
 }
 
 /// `HANDLE GetStdHandle(DWORD nStdHandle)`

@@ -4,6 +4,13 @@
 //! `TransmitPackets` send from. Reads and writes are synchronous; with an `OVERLAPPED` they
 //! use its offset and report through it (status, count, event), as Windows does for a file
 //! opened without `FILE_FLAG_OVERLAPPED`.
+//!
+//! `ReadFile` and `WriteFile` also take the standard handles of `GetStdHandle`: synchronous,
+//! as Windows treats a console or pipe handle not opened for overlapped I/O (an OVERLAPPED
+//! reports the result; its offset is used only when the descriptor is a regular file). The
+//! end of a pipe's input is `ERROR_BROKEN_PIPE`, writing to a pipe without reader
+//! `ERROR_NO_DATA` (and no SIGPIPE); the end of a file, terminal or device is TRUE with
+//! 0 bytes.
 
 use crate::engine::io::Overlapped;
 use crate::error::WsaError;
@@ -26,6 +33,9 @@ const TRUNCATE_EXISTING: u32 = 5;
 const INVALID_HANDLE_VALUE: usize = usize::MAX;
 const INVALID_SET_FILE_POINTER: u32 = u32::MAX;
 const INVALID_FILE_SIZE: u32 = u32::MAX;
+/// "The pipe is being closed": a write to a pipe whose reader is gone.
+const ERROR_NO_DATA: WsaError = WsaError(232);
+const STATUS_END_OF_FILE: u32 = 0xC000_0011;
 
 /// An open file.
 pub struct File {
@@ -227,6 +237,126 @@ unsafe fn ov_offset(ov: *const Overlapped) -> i64 {
     unsafe { ((*ov).offset_high as i64) << 32 | (*ov).offset as i64 }
 }
 
+fn check_args(buf: *mut u8, n: u32, done: *mut u32, ov: *mut Overlapped) -> WsResult<()> {
+    if done.is_null() && ov.is_null() {
+        return Err(WsaError::ERROR_INVALID_USER_BUFFER);
+    }
+    if buf.is_null() && n > 0 {
+        return Err(WsaError::ERROR_NOACCESS);
+    }
+    Ok(())
+}
+
+/// `write(2)` with SIGPIPE held back: a write to a pipe without reader fails with EPIPE
+/// instead of ending the process. A SIGPIPE this write raises is taken off the thread's
+/// pending set; one that was already pending stays.
+fn write_no_sigpipe(fd: RawFd, data: &[u8]) -> isize {
+    // SAFETY: sigset_t is plain data, initialised by sigemptyset before use; the mask calls
+    // apply to this thread only and the old mask is restored before returning.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        let mut pending: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old);
+        libc::sigemptyset(&mut pending);
+        libc::sigpending(&mut pending);
+        let was_pending = libc::sigismember(&pending, libc::SIGPIPE) == 1;
+        let r = libc::write(fd, data.as_ptr() as *const libc::c_void, data.len());
+        let e = errno();
+        if r < 0 && e == libc::EPIPE && !was_pending {
+            let zero = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            libc::sigtimedwait(&set, std::ptr::null_mut(), &zero);
+        }
+        libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
+        *libc::__errno_location() = e;
+        r
+    }
+}
+
+/// `ReadFile`/`WriteFile` on a standard handle (descriptor `fd`).
+///
+/// # Safety
+/// `buf` must hold `n` bytes; `done` and `ov` must be NULL or the caller's.
+unsafe fn std_transfer(
+    fd: RawFd,
+    buf: *mut u8,
+    n: u32,
+    done: *mut u32,
+    ov: *mut Overlapped,
+    write: bool,
+) -> WsResult<i32> {
+    // SAFETY: stat is plain data; fstat fills it.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: a live stat buffer; a closed descriptor gives EBADF.
+    if unsafe { libc::fstat(fd, &mut st) } != 0 {
+        return Err(file_error(errno()));
+    }
+    let kind = st.st_mode & libc::S_IFMT;
+    let pipe = kind == libc::S_IFIFO || kind == libc::S_IFSOCK;
+    // Only a seeking device uses the OVERLAPPED's offset.
+    // SAFETY: `ov` is NULL or the caller's live OVERLAPPED.
+    let at = (!ov.is_null() && kind == libc::S_IFREG).then(|| unsafe { ov_offset(ov) });
+    let mut total = 0usize;
+    let mut fail = None;
+    loop {
+        // SAFETY: `buf` holds `n` bytes by the caller's contract; `total <= n`.
+        let r = unsafe {
+            let p = buf.add(total);
+            let left = n as usize - total;
+            match (write, at) {
+                (false, None) => libc::read(fd, p as *mut libc::c_void, left),
+                (false, Some(o)) => libc::pread(fd, p as *mut libc::c_void, left, o),
+                (true, None) => write_no_sigpipe(fd, std::slice::from_raw_parts(p, left)),
+                (true, Some(o)) => {
+                    libc::pwrite(fd, p as *const libc::c_void, left, o + total as i64)
+                }
+            }
+        };
+        if r < 0 {
+            match errno() {
+                libc::EINTR => continue,
+                e => {
+                    fail = Some(e);
+                    break;
+                }
+            }
+        }
+        total += r as usize;
+        // A read returns what is there; a write (as a synchronous Windows write) all of it.
+        if !write || total == n as usize || r == 0 {
+            break;
+        }
+    }
+    // A write that made progress before failing reports what it wrote.
+    let err = match fail {
+        Some(_) if write && total > 0 => None,
+        Some(libc::EPIPE | libc::EAGAIN) => Some(ERROR_NO_DATA),
+        Some(e) => Some(file_error(e)),
+        None if !write && total == 0 && n > 0 && pipe => Some(WsaError::ERROR_BROKEN_PIPE),
+        None if !write && total == 0 && n > 0 && at.is_some() => Some(WsaError::ERROR_HANDLE_EOF),
+        None => None,
+    };
+    // SAFETY: NULL or the caller's count; `ov` NULL or the caller's live OVERLAPPED.
+    unsafe {
+        if let Some(d) = done.as_mut() {
+            *d = total as u32;
+        }
+        if !ov.is_null() {
+            // A failure's status is the one `GetOverlappedResult` reads back as the error.
+            match err {
+                Some(e) => report_ov(ov, status::from_error(e), 0),
+                None => report_ov(ov, status::STATUS_SUCCESS, total),
+            }
+        }
+    }
+    err.map_or(Ok(1), Err)
+}
+
 /// `ReadFile`/`WriteFile`: one synchronous transfer, at the OVERLAPPED's offset if given.
 ///
 /// # Safety
@@ -239,13 +369,13 @@ unsafe fn transfer(
     ov: *mut Overlapped,
     write: bool,
 ) -> WsResult<i32> {
+    if let Some(fd) = crate::console::std_fd(h) {
+        check_args(buf, n, done, ov)?;
+        // SAFETY: forwarded caller contract.
+        return unsafe { std_transfer(fd, buf, n, done, ov, write) };
+    }
     let f = get(h)?;
-    if done.is_null() && ov.is_null() {
-        return Err(WsaError::ERROR_INVALID_USER_BUFFER);
-    }
-    if buf.is_null() && n > 0 {
-        return Err(WsaError::ERROR_NOACCESS);
-    }
+    check_args(buf, n, done, ov)?;
     // SAFETY: `buf` holds `n` bytes by the caller's contract; `ov` is NULL or the caller's.
     let r = unsafe {
         match (write, ov.is_null()) {
@@ -269,7 +399,7 @@ unsafe fn transfer(
         }
         if !ov.is_null() {
             if !write && r == 0 && n > 0 {
-                report_ov(ov, 0xC000_0011, 0); // STATUS_END_OF_FILE
+                report_ov(ov, STATUS_END_OF_FILE, 0);
                 return Err(WsaError::ERROR_HANDLE_EOF);
             }
             report_ov(ov, status::STATUS_SUCCESS, r as usize);
