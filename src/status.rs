@@ -109,6 +109,11 @@ const TABLE: &[(u32, WsaError, WsaError)] = &[
     ), // UNEXPECTED_NETWORK_ERROR
     (0xC000_0005, WsaError::WSAEFAULT, WsaError::ERROR_NOACCESS), // ACCESS_VIOLATION
     (
+        0xC000_0011,
+        WsaError::ERROR_HANDLE_EOF,
+        WsaError::ERROR_HANDLE_EOF,
+    ), // END_OF_FILE (a file read at its end, as GetOverlappedResult reports it)
+    (
         STATUS_BUFFER_TOO_SMALL,
         WsaError::WSAEFAULT,
         WsaError::ERROR_INSUFFICIENT_BUFFER,
@@ -213,6 +218,7 @@ mod tests {
         );
         assert_eq!(to_wsa(STATUS_BUFFER_OVERFLOW), WsaError::WSAEMSGSIZE);
         assert_eq!(to_win32(STATUS_BUFFER_OVERFLOW), WsaError::ERROR_MORE_DATA);
+        assert_eq!(to_win32(0xC000_0011), WsaError::ERROR_HANDLE_EOF);
         // Codes without an NTSTATUS of their own survive the round trip.
         let odd = from_error(WsaError::WSAEPROTOTYPE);
         assert_eq!(to_wsa(odd), WsaError::WSAEPROTOTYPE);
