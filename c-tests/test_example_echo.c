@@ -2,7 +2,9 @@
  * AcceptEx, worker threads, WSARecv/WSASend, quit packets and WaitForMultipleObjects) on a thread,
  * bound to 127.0.0.1 on an ephemeral port, and examples/echo_client.c (one thread per connection,
  * every echoed byte compared) against it, twice: the server serves both client runs' connections
- * and then shuts down by itself. Both must report every byte verified. */
+ * and then shuts down by itself. Both must report every byte verified. Then a second server is
+ * stopped from the console before any client came: its own console control handler is called
+ * with CTRL_C_EVENT (as the system would on Ctrl-C), and it must shut down cleanly and return 0. */
 #include "testutil.h"
 
 #define ECHO_SERVER_NO_MAIN
@@ -20,6 +22,12 @@ static DWORD WINAPI server_thread(LPVOID arg)
 {
     (void)arg;
     return (DWORD)echo_server_run("0", "127.0.0.1", CONNS * RUNS, 2, &g_port, g_ready);
+}
+
+static DWORD WINAPI stopped_server_thread(LPVOID arg)
+{
+    (void)arg;
+    return (DWORD)echo_server_run("0", "127.0.0.1", 3, 2, &g_port, g_ready);
 }
 
 int main(void)
@@ -50,6 +58,24 @@ int main(void)
     ok(GetExitCodeThread(server, &code), "GetExitCodeThread(server)");
     ok(code == 0, "server exit code %lu", (unsigned long)code);
     CloseHandle(server);
+
+    /* A console-control stop. */
+    ResetEvent(g_ready);
+    g_port = 0;
+    server = CreateThread(NULL, 0, stopped_server_thread, NULL, 0, NULL);
+    ok(server != NULL, "CreateThread: %lu", (unsigned long)GetLastError());
+    if (server != NULL) {
+        w = WaitForSingleObject(g_ready, 10000);
+        ok(w == WAIT_OBJECT_0, "second server ready: wait returned %lu", (unsigned long)w);
+        ok(srv_console_handler(CTRL_C_EVENT), "the handler takes CTRL_C_EVENT");
+        ok(!srv_console_handler(CTRL_LOGOFF_EVENT), "the handler leaves CTRL_LOGOFF_EVENT alone");
+        w = WaitForSingleObject(server, 10000);
+        ok(w == WAIT_OBJECT_0, "stopped server finished: wait returned %lu", (unsigned long)w);
+        code = 99;
+        ok(GetExitCodeThread(server, &code), "GetExitCodeThread(stopped server)");
+        ok(code == 0, "stopped server exit code %lu", (unsigned long)code);
+        CloseHandle(server);
+    }
     CloseHandle(g_ready);
     WSACleanup();
     return test_done();

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CLI_MAX_CONNECTIONS 64
 #define CLI_MAX_MESSAGE 16384
@@ -44,20 +43,13 @@ struct cli_conn {
     int id;
 };
 
-/* Microseconds from some fixed point: QueryPerformanceCounter on Windows; C11 timespec_get on
- * ws2-uring, whose windows.h does not declare QueryPerformanceCounter yet. */
+/* Microseconds from some fixed point, from the performance counter. */
 static double cli_now_us(void)
 {
-#ifdef _WIN32
     LARGE_INTEGER count, freq;
     QueryPerformanceCounter(&count);
     QueryPerformanceFrequency(&freq);
     return (double)count.QuadPart * 1e6 / (double)freq.QuadPart;
-#else
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-#endif
 }
 
 /* The byte at offset i of message m of connection c: deterministic, differs between them. */
@@ -66,9 +58,23 @@ static char cli_pattern(int c, int m, int i)
     return (char)((c * 131 + m * 31 + i * 7 + (i >> 8)) & 0xff);
 }
 
+/* Report a failure, with the system's text for the error when there is one. */
 static int cli_fail(struct cli_conn *cc, const char *what, int err)
 {
-    fprintf(stderr, "echo_client: connection %d: %s (error %d)\n", cc->id, what, err);
+    LPSTR text = NULL;
+    DWORD len = 0;
+    if (err != 0)
+        len = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
+                                 FORMAT_MESSAGE_ALLOCATE_BUFFER,
+                             NULL, (DWORD)err, 0, (LPSTR)&text, 0, NULL);
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+        text[--len] = '\0';
+    if (len > 0)
+        fprintf(stderr, "echo_client: connection %d: %s (error %d: %s)\n", cc->id, what, err, text);
+    else
+        fprintf(stderr, "echo_client: connection %d: %s (error %d)\n", cc->id, what, err);
+    if (text != NULL)
+        LocalFree(text);
     EnterCriticalSection(&cc->st->lock);
     cc->st->errors++;
     LeaveCriticalSection(&cc->st->lock);
@@ -109,8 +115,8 @@ static DWORD WINAPI cli_connection(LPVOID arg)
     setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof(timeout));
     setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, (const char *)&timeout, sizeof(timeout));
 
-    out = (char *)malloc(CLI_MAX_MESSAGE);
-    in = (char *)malloc(CLI_MAX_MESSAGE);
+    out = (char *)HeapAlloc(GetProcessHeap(), 0, CLI_MAX_MESSAGE);
+    in = (char *)HeapAlloc(GetProcessHeap(), 0, CLI_MAX_MESSAGE);
     if (out == NULL || in == NULL) {
         r = cli_fail(cc, "out of memory", 0);
         goto done;
@@ -178,8 +184,10 @@ static DWORD WINAPI cli_connection(LPVOID arg)
     fflush(stdout);
     r = 0;
 done:
-    free(out);
-    free(in);
+    if (out != NULL)
+        HeapFree(GetProcessHeap(), 0, out);
+    if (in != NULL)
+        HeapFree(GetProcessHeap(), 0, in);
     closesocket(s);
     return (DWORD)r;
 }

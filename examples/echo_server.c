@@ -5,9 +5,13 @@
  *     SO_UPDATE_ACCEPT_CONTEXT on every accepted socket, which is then associated with the port;
  *   - per-I/O context structs holding the OVERLAPPED; WSARecv and WSASend posted over and over;
  *   - a CRITICAL_SECTION around the shared counters;
- *   - clean shutdown: after serving CLIENTS connections the main thread posts one quit packet per
- *     worker with PostQueuedCompletionStatus, joins the workers with WaitForMultipleObjects and
- *     closes the port.
+ *   - per-socket and per-I/O contexts from the process heap (HeapAlloc(GetProcessHeap(),
+ *     HEAP_ZERO_MEMORY, ..) / HeapFree); error text from FormatMessageA;
+ *   - clean shutdown: after serving CLIENTS connections, or when a console control handler
+ *     (SetConsoleCtrlHandler: Ctrl-C, Ctrl-Break, closing the console) asks it to stop, the main
+ *     thread closes the listener and the open connections, posts one quit packet per worker
+ *     with PostQueuedCompletionStatus, joins the workers with WaitForMultipleObjects and closes
+ *     the port.
  *
  * Portable Windows C: builds unchanged with mingw-w64 / MSVC for Windows and, on Linux, against
  * ws2-uring:  cc -I include examples/echo_server.c -o echo_server -L target/release -lws2_32
@@ -16,9 +20,9 @@
  *   PORT     port to listen on; 0 picks a free one (the chosen port is printed)
  *   CLIENTS  serve this many connections, then exit once they have all closed (default 1)
  *   ADDRESS  address to bind (default: every local address, via AI_PASSIVE)
- *   WORKERS  worker threads (default: %NUMBER_OF_PROCESSORS%, else 2)
+ *   WORKERS  worker threads (default: one per processor, from GetSystemInfo)
  * The first line printed is "listening on ADDRESS:PORT". Exits 0 when every connection was served
- * without an error.
+ * without an error, or when stopped from the console (Ctrl-C) without an error.
  *
  * This is also the example of the Winsock "iocp/serverex" sample form (completion port + AcceptEx).
  * A program can include this file with ECHO_SERVER_NO_MAIN defined and call echo_server_run.
@@ -57,6 +61,7 @@ struct srv_conn {
     SOCKET s;
     unsigned long long bytes;
     struct srv_io io;
+    struct srv_conn *next, *prev; /* the list of open connections */
 };
 
 struct srv_state {
@@ -69,8 +74,45 @@ struct srv_state {
     HANDLE all_done; /* set when the last connection closed */
     CRITICAL_SECTION lock; /* guards everything below */
     int accepts_posted, accepted, closed, errors;
+    int accepts_pending; /* AcceptEx posted and not completed yet */
+    int stopping;        /* the server is shutting down: aborted operations are not errors */
+    struct srv_conn *head;
     unsigned long long bytes;
 };
+
+/* Set by the console control handler; one server per process listens to it. */
+static HANDLE srv_stop_event;
+
+/* The console control handler: Ctrl-C, Ctrl-Break or closing the console stop the server the way
+ * reaching CLIENTS connections does. Called on its own thread. */
+static BOOL WINAPI srv_console_handler(DWORD ctrl)
+{
+    switch (ctrl) {
+    case CTRL_C_EVENT:
+    case CTRL_BREAK_EVENT:
+    case CTRL_CLOSE_EVENT:
+        if (srv_stop_event != NULL)
+            SetEvent(srv_stop_event);
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/* Print "echo_server: WHAT failed: error N (TEXT)" with the system's text for the error. */
+static void srv_print_error(const char *what, DWORD err)
+{
+    LPSTR text = NULL;
+    DWORD len = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
+                                   FORMAT_MESSAGE_ALLOCATE_BUFFER,
+                               NULL, err, 0, (LPSTR)&text, 0, NULL);
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+        text[--len] = '\0';
+    fprintf(stderr, "echo_server: %s failed: error %lu (%s)\n", what, (unsigned long)err,
+            len > 0 ? text : "no description");
+    if (text != NULL)
+        LocalFree(text);
+}
 
 #define SRV_KEY_LISTENER ((ULONG_PTR)1)
 #define SRV_KEY_CONN ((ULONG_PTR)2)
@@ -78,7 +120,7 @@ struct srv_state {
 
 static void srv_error(struct srv_state *st, const char *what, int err)
 {
-    fprintf(stderr, "echo_server: %s failed: error %d\n", what, err);
+    srv_print_error(what, (DWORD)err);
     EnterCriticalSection(&st->lock);
     st->errors++;
     LeaveCriticalSection(&st->lock);
@@ -89,11 +131,17 @@ static void srv_close_conn(struct srv_state *st, struct srv_conn *c)
     int last;
     closesocket(c->s);
     EnterCriticalSection(&st->lock);
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        st->head = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
     st->closed++;
     st->bytes += c->bytes;
     last = st->closed == st->max_clients;
     LeaveCriticalSection(&st->lock);
-    free(c);
+    HeapFree(GetProcessHeap(), 0, c);
     if (last)
         SetEvent(st->all_done);
 }
@@ -101,7 +149,7 @@ static void srv_close_conn(struct srv_state *st, struct srv_conn *c)
 /* Post an AcceptEx with a receive buffer on the listener; 0 on success. */
 static int srv_post_accept(struct srv_state *st)
 {
-    struct srv_io *io = (struct srv_io *)calloc(1, sizeof(*io));
+    struct srv_io *io = (struct srv_io *)HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*io));
     DWORD got = 0;
     if (io == NULL)
         return -1;
@@ -109,15 +157,21 @@ static int srv_post_accept(struct srv_state *st)
     io->accepted = WSASocketW(st->family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
     if (io->accepted == INVALID_SOCKET) {
         srv_error(st, "WSASocket", WSAGetLastError());
-        free(io);
+        HeapFree(GetProcessHeap(), 0, io);
         return -1;
     }
+    EnterCriticalSection(&st->lock);
+    st->accepts_pending++;
+    LeaveCriticalSection(&st->lock);
     if (!st->pAcceptEx(st->listener, io->accepted, io->buf, SRV_BUFSIZE, SRV_ADDRLEN, SRV_ADDRLEN,
                        &got, &io->ov) &&
         WSAGetLastError() != ERROR_IO_PENDING) {
         srv_error(st, "AcceptEx", WSAGetLastError());
         closesocket(io->accepted);
-        free(io);
+        HeapFree(GetProcessHeap(), 0, io);
+        EnterCriticalSection(&st->lock);
+        st->accepts_pending--;
+        LeaveCriticalSection(&st->lock);
         return -1;
     }
     return 0;
@@ -158,11 +212,18 @@ static void srv_on_accept(struct srv_state *st, struct srv_io *io, BOOL success,
     int local_len = 0, remote_len = 0, repost = 0, id;
     char host[64] = "?", serv[16] = "?";
     struct srv_conn *c;
+    int stopping;
 
-    if (!success) {
-        srv_error(st, "AcceptEx completion", (int)GetLastError());
+    EnterCriticalSection(&st->lock);
+    st->accepts_pending--;
+    stopping = st->stopping;
+    LeaveCriticalSection(&st->lock);
+    if (!success || stopping) {
+        /* Closing the listener at shutdown aborts the pending accepts: not an error then. */
+        if (!stopping)
+            srv_error(st, "AcceptEx completion", (int)GetLastError());
         closesocket(io->accepted);
-        free(io);
+        HeapFree(GetProcessHeap(), 0, io);
         return;
     }
     /* Until SO_UPDATE_ACCEPT_CONTEXT, the accepted socket does not inherit the listener's
@@ -171,7 +232,7 @@ static void srv_on_accept(struct srv_state *st, struct srv_io *io, BOOL success,
                    sizeof(st->listener)) == SOCKET_ERROR) {
         srv_error(st, "setsockopt(SO_UPDATE_ACCEPT_CONTEXT)", WSAGetLastError());
         closesocket(io->accepted);
-        free(io);
+        HeapFree(GetProcessHeap(), 0, io);
         return;
     }
     st->pGetAcceptExSockaddrs(io->buf, SRV_BUFSIZE, SRV_ADDRLEN, SRV_ADDRLEN, &local, &local_len,
@@ -196,23 +257,29 @@ static void srv_on_accept(struct srv_state *st, struct srv_io *io, BOOL success,
         LeaveCriticalSection(&st->lock);
     }
 
-    c = (struct srv_conn *)calloc(1, sizeof(*c));
+    c = (struct srv_conn *)HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*c));
     if (c == NULL) {
-        srv_error(st, "calloc", 0);
+        srv_error(st, "HeapAlloc", ERROR_NOT_ENOUGH_MEMORY);
         closesocket(io->accepted);
-        free(io);
+        HeapFree(GetProcessHeap(), 0, io);
         return;
     }
     c->s = io->accepted;
+    EnterCriticalSection(&st->lock);
+    c->next = st->head;
+    if (st->head != NULL)
+        st->head->prev = c;
+    st->head = c;
+    LeaveCriticalSection(&st->lock);
     if (CreateIoCompletionPort((HANDLE)c->s, st->port, SRV_KEY_CONN, 0) != st->port) {
         srv_error(st, "CreateIoCompletionPort", (int)GetLastError());
-        free(io);
+        HeapFree(GetProcessHeap(), 0, io);
         srv_close_conn(st, c);
         return;
     }
     /* The first data AcceptEx received is at the start of its buffer: echo it first. */
     memcpy(c->io.buf, io->buf, n);
-    free(io);
+    HeapFree(GetProcessHeap(), 0, io);
     c->bytes += n;
     c->io.off = 0;
     c->io.len = n;
@@ -225,9 +292,12 @@ static void srv_on_accept(struct srv_state *st, struct srv_io *io, BOOL success,
 static void srv_on_conn_io(struct srv_state *st, struct srv_conn *c, BOOL success, DWORD n)
 {
     if (!success) {
-        int err = (int)GetLastError();
-        /* A reset by the peer ends the connection like a close does. */
-        if (err != ERROR_NETNAME_DELETED && err != WSAECONNRESET)
+        int err = (int)GetLastError(), stopping;
+        EnterCriticalSection(&st->lock);
+        stopping = st->stopping;
+        LeaveCriticalSection(&st->lock);
+        /* A reset by the peer ends the connection like a close does; so does our own shutdown. */
+        if (err != ERROR_NETNAME_DELETED && err != WSAECONNRESET && !stopping)
             srv_error(st, c->io.op == SRV_OP_RECV ? "WSARecv completion" : "WSASend completion",
                       err);
         srv_close_conn(st, c);
@@ -280,10 +350,11 @@ static int srv_get_extension(SOCKET s, GUID guid, void *fn, size_t fn_size)
                     &got, NULL, NULL);
 }
 
-/* Run the server: listen on address:port, serve max_clients connections with `workers` threads,
- * then shut down. When port_out is not NULL, the bound port is stored there and `ready` (if not
- * NULL) is set once the server accepts connections. Returns 0 when every connection was served
- * without an error. WSAStartup must have been called. */
+/* Run the server: listen on address:port, serve max_clients connections with `workers` threads
+ * (or until the console control handler asks it to stop), then shut down. When port_out is not
+ * NULL, the bound port is stored there and `ready` (if not NULL) is set once the server accepts
+ * connections. Returns 0 when every connection was served without an error. WSAStartup must
+ * have been called. */
 static int echo_server_run(const char *port, const char *address, int max_clients, int workers,
                            unsigned short *port_out, HANDLE ready)
 {
@@ -296,12 +367,21 @@ static int echo_server_run(const char *port, const char *address, int max_client
     int nthreads = 0, i, r, result = 1;
     GUID guid_acceptex = WSAID_ACCEPTEX, guid_sockaddrs = WSAID_GETACCEPTEXSOCKADDRS;
     DWORD w;
+    HANDLE waits[2];
+    int stopped = 0;
 
     memset(&st, 0, sizeof(st));
     st.listener = INVALID_SOCKET;
     st.max_clients = max_clients;
     InitializeCriticalSection(&st.lock);
     st.all_done = CreateEventA(NULL, TRUE, FALSE, NULL);
+    srv_stop_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    if (st.all_done == NULL || srv_stop_event == NULL) {
+        srv_print_error("CreateEvent", GetLastError());
+        goto out;
+    }
+    if (!SetConsoleCtrlHandler(srv_console_handler, TRUE))
+        srv_print_error("SetConsoleCtrlHandler", GetLastError());
 
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
@@ -317,34 +397,32 @@ static int echo_server_run(const char *port, const char *address, int max_client
     st.listener = WSASocketW(res->ai_family, res->ai_socktype, res->ai_protocol, NULL, 0,
                              WSA_FLAG_OVERLAPPED);
     if (st.listener == INVALID_SOCKET) {
-        fprintf(stderr, "echo_server: WSASocket failed: %d\n", WSAGetLastError());
+        srv_print_error("WSASocket", (DWORD)WSAGetLastError());
         goto out;
     }
     if (bind(st.listener, res->ai_addr, (int)res->ai_addrlen) == SOCKET_ERROR ||
         listen(st.listener, SOMAXCONN) == SOCKET_ERROR ||
         getsockname(st.listener, (struct sockaddr *)&bound, &boundlen) == SOCKET_ERROR) {
-        fprintf(stderr, "echo_server: bind/listen failed: %d\n", WSAGetLastError());
+        srv_print_error("bind/listen", (DWORD)WSAGetLastError());
         goto out;
     }
     if (srv_get_extension(st.listener, guid_acceptex, &st.pAcceptEx, sizeof(st.pAcceptEx)) ||
         srv_get_extension(st.listener, guid_sockaddrs, &st.pGetAcceptExSockaddrs,
                           sizeof(st.pGetAcceptExSockaddrs))) {
-        fprintf(stderr, "echo_server: WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) failed: %d\n",
-                WSAGetLastError());
+        srv_print_error("WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)", (DWORD)WSAGetLastError());
         goto out;
     }
 
     st.port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, (DWORD)workers);
     if (st.port == NULL ||
         CreateIoCompletionPort((HANDLE)st.listener, st.port, SRV_KEY_LISTENER, 0) != st.port) {
-        fprintf(stderr, "echo_server: CreateIoCompletionPort failed: %lu\n",
-                (unsigned long)GetLastError());
+        srv_print_error("CreateIoCompletionPort", GetLastError());
         goto out;
     }
     for (i = 0; i < workers; i++) {
         threads[i] = CreateThread(NULL, 0, srv_worker, &st, 0, NULL);
         if (threads[i] == NULL) {
-            fprintf(stderr, "echo_server: CreateThread failed: %lu\n", (unsigned long)GetLastError());
+            srv_print_error("CreateThread", GetLastError());
             goto stop;
         }
         nthreads++;
@@ -355,8 +433,12 @@ static int echo_server_run(const char *port, const char *address, int max_client
         EnterCriticalSection(&st.lock);
         st.accepts_posted++;
         LeaveCriticalSection(&st.lock);
-        if (srv_post_accept(&st) != 0)
+        if (srv_post_accept(&st) != 0) {
+            EnterCriticalSection(&st.lock);
+            st.accepts_posted--;
+            LeaveCriticalSection(&st.lock);
             goto stop;
+        }
     }
 
     getnameinfo((struct sockaddr *)&bound, boundlen, host, sizeof(host), serv, sizeof(serv),
@@ -370,14 +452,22 @@ static int echo_server_run(const char *port, const char *address, int max_client
     if (ready != NULL)
         SetEvent(ready);
 
+    waits[0] = st.all_done;
+    waits[1] = srv_stop_event;
     for (;;) {
         int closed_before, closed_after;
         EnterCriticalSection(&st.lock);
         closed_before = st.closed;
         LeaveCriticalSection(&st.lock);
-        w = WaitForSingleObject(st.all_done, SRV_IDLE_LIMIT_MS);
+        w = WaitForMultipleObjects(2, waits, FALSE, SRV_IDLE_LIMIT_MS);
         if (w == WAIT_OBJECT_0)
             break;
+        if (w == WAIT_OBJECT_0 + 1) {
+            printf("stop requested from the console\n");
+            fflush(stdout);
+            stopped = 1;
+            break;
+        }
         EnterCriticalSection(&st.lock);
         closed_after = st.closed;
         LeaveCriticalSection(&st.lock);
@@ -390,7 +480,30 @@ static int echo_server_run(const char *port, const char *address, int max_client
     }
 
 stop:
-    /* One quit packet per worker, then join them all. */
+    /* Close the listener (its pending AcceptEx complete, aborted) and the connections still open
+     * (their pending operations complete with an error and the workers free them); wait for
+     * those completions, then one quit packet per worker, and join them all. */
+    EnterCriticalSection(&st.lock);
+    st.stopping = 1;
+    {
+        struct srv_conn *c;
+        for (c = st.head; c != NULL; c = c->next)
+            shutdown(c->s, SD_BOTH);
+    }
+    LeaveCriticalSection(&st.lock);
+    if (st.listener != INVALID_SOCKET) {
+        closesocket(st.listener);
+        st.listener = INVALID_SOCKET;
+    }
+    for (i = 0; i < 200 && nthreads > 0; i++) {
+        int busy;
+        EnterCriticalSection(&st.lock);
+        busy = st.head != NULL || st.accepts_pending > 0;
+        LeaveCriticalSection(&st.lock);
+        if (!busy)
+            break;
+        Sleep(25);
+    }
     for (i = 0; i < nthreads; i++)
         PostQueuedCompletionStatus(st.port, 0, SRV_KEY_QUIT, NULL);
     if (nthreads > 0) {
@@ -407,7 +520,8 @@ stop:
     }
     printf("served %d connections, echoed %llu bytes, %d errors\n", st.closed, st.bytes, st.errors);
     fflush(stdout);
-    if (st.closed == max_clients && st.accepted == max_clients && st.errors == 0)
+    if (st.errors == 0 && (stopped ? st.closed == st.accepted
+                                   : st.closed == max_clients && st.accepted == max_clients))
         result = 0;
 
 out:
@@ -417,7 +531,13 @@ out:
         CloseHandle(st.port);
     if (res != NULL)
         freeaddrinfo(res);
-    CloseHandle(st.all_done);
+    SetConsoleCtrlHandler(srv_console_handler, FALSE);
+    if (srv_stop_event != NULL) {
+        CloseHandle(srv_stop_event);
+        srv_stop_event = NULL;
+    }
+    if (st.all_done != NULL)
+        CloseHandle(st.all_done);
     DeleteCriticalSection(&st.lock);
     return result;
 }
@@ -428,10 +548,13 @@ int main(int argc, char **argv)
     const char *port = argc > 1 ? argv[1] : "5555";
     int clients = argc > 2 ? atoi(argv[2]) : 1;
     const char *address = argc > 3 && argv[3][0] != '\0' ? argv[3] : NULL;
-    const char *ncpu = getenv("NUMBER_OF_PROCESSORS");
-    int workers = argc > 4 ? atoi(argv[4]) : (ncpu != NULL ? atoi(ncpu) : 2);
+    SYSTEM_INFO si;
+    int workers;
     WSADATA wsa;
     int r;
+
+    GetSystemInfo(&si);
+    workers = argc > 4 ? atoi(argv[4]) : (int)si.dwNumberOfProcessors;
 
     if (clients < 1) {
         fprintf(stderr, "echo_server: CLIENTS must be at least 1\n");

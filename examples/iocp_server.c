@@ -5,12 +5,17 @@
  * processor) in GetQueuedCompletionStatus echo with WSASend and post the next WSARecv. After
  * COUNT connections the main thread waits for them to close, posts one quit packet per worker
  * (PostQueuedCompletionStatus), joins them with WaitForMultipleObjects and closes the port.
+ * A console control handler (SetConsoleCtrlHandler: Ctrl-C, Ctrl-Break, closing the console)
+ * stops it early the same way: it sets the end flag and closes the listening socket, which ends
+ * the accept loop. Contexts come from the process heap (HeapAlloc/HeapFree), the worker count
+ * from GetSystemInfo, error text from FormatMessageA.
  *
  * Usage: iocp_server [-e PORT] [-i INTERFACE] [-n COUNT] [-t THREADS]
  *   -e  port (default 5001; 0 picks a free one)   -i  local address (default: wildcard)
  *   -n  connections to serve (default 1)          -t  worker threads (default: 2 per processor,
- *                                                     %NUMBER_OF_PROCESSORS%, else 4)
- * Exits 0 when COUNT connections were served without an error.
+ *                                                     from GetSystemInfo)
+ * Exits 0 when COUNT connections were served (or it was stopped from the console) without an
+ * error.
  *
  * A program can include this file with IOCP_SERVER_NO_MAIN defined and call iocp_server_run.
  */
@@ -52,9 +57,55 @@ struct is_state {
     unsigned long long bytes;
 };
 
+/* Console control: the handler sets the end flag, wakes the main thread and closes the listening
+ * socket so that a blocking WSAAccept returns. One server per process listens to it. */
+static volatile LONG is_end_server;
+static volatile LONG is_listener_closed;
+static SOCKET is_listen_socket = INVALID_SOCKET;
+static HANDLE is_stop_event;
+
+/* Close the listening socket once, whoever comes first (the handler or the main thread). */
+static void is_close_listener(void)
+{
+    SOCKET s = is_listen_socket;
+    if (s != INVALID_SOCKET && InterlockedExchange(&is_listener_closed, 1) == 0)
+        closesocket(s);
+}
+
+static BOOL WINAPI is_console_handler(DWORD ctrl)
+{
+    switch (ctrl) {
+    case CTRL_C_EVENT:
+    case CTRL_BREAK_EVENT:
+    case CTRL_CLOSE_EVENT:
+        InterlockedExchange(&is_end_server, 1);
+        if (is_stop_event != NULL)
+            SetEvent(is_stop_event);
+        is_close_listener();
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/* Print "WHAT failed with error N: TEXT" with the system's text for the error. */
+static void is_print_error(const char *what, DWORD err)
+{
+    LPSTR text = NULL;
+    DWORD len = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
+                                   FORMAT_MESSAGE_ALLOCATE_BUFFER,
+                               NULL, err, 0, (LPSTR)&text, 0, NULL);
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+        text[--len] = '\0';
+    fprintf(stderr, "%s failed with error %lu: %s\n", what, (unsigned long)err,
+            len > 0 ? text : "no description");
+    if (text != NULL)
+        LocalFree(text);
+}
+
 static void is_error(struct is_state *st, const char *what, int err)
 {
-    fprintf(stderr, "%s failed: %d\n", what, err);
+    is_print_error(what, (DWORD)err);
     EnterCriticalSection(&st->lock);
     st->errors++;
     LeaveCriticalSection(&st->lock);
@@ -74,7 +125,7 @@ static void is_close(struct is_state *st, struct is_conn *c)
     last = st->closed == st->count;
     LeaveCriticalSection(&st->lock);
     closesocket(c->s);
-    free(c);
+    HeapFree(GetProcessHeap(), 0, c);
     if (last)
         SetEvent(st->all_closed);
 }
@@ -121,7 +172,8 @@ static DWORD WINAPI is_worker(LPVOID param)
         c = (struct is_conn *)key;
         if (!success || (n == 0 && c->io.op == IS_OP_READ)) {
             int err = success ? 0 : (int)GetLastError();
-            if (err != 0 && err != ERROR_NETNAME_DELETED && err != WSAECONNRESET)
+            if (err != 0 && err != ERROR_NETNAME_DELETED && err != WSAECONNRESET &&
+                !is_end_server)
                 is_error(st, "overlapped I/O", err);
             is_close(st, c);
             continue;
@@ -153,22 +205,32 @@ static int iocp_server_run(const char *iface, const char *port, int count, int w
     struct sockaddr_storage bound;
     int boundlen = sizeof(bound), nthreads = 0, i, result = 1;
     char host[NI_MAXHOST], serv[NI_MAXSERV];
-    HANDLE threads[IS_MAX_WORKERS];
+    HANDLE threads[IS_MAX_WORKERS], waits[2];
     SOCKET listener = INVALID_SOCKET;
 
     memset(&st, 0, sizeof(st));
     st.count = count;
     InitializeCriticalSection(&st.lock);
+    is_end_server = 0;
+    is_listener_closed = 0;
+    is_listen_socket = INVALID_SOCKET;
     st.all_closed = CreateEventA(NULL, TRUE, FALSE, NULL);
+    is_stop_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    if (st.all_closed == NULL || is_stop_event == NULL) {
+        is_print_error("CreateEvent", GetLastError());
+        goto out;
+    }
+    if (!SetConsoleCtrlHandler(is_console_handler, TRUE))
+        is_print_error("SetConsoleCtrlHandler", GetLastError());
     st.port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
     if (st.port == NULL) {
-        fprintf(stderr, "CreateIoCompletionPort failed: %lu\n", (unsigned long)GetLastError());
+        is_print_error("CreateIoCompletionPort", GetLastError());
         goto out;
     }
     for (i = 0; i < workers && i < IS_MAX_WORKERS; i++) {
         threads[i] = CreateThread(NULL, 0, is_worker, &st, 0, NULL);
         if (threads[i] == NULL) {
-            fprintf(stderr, "CreateThread failed: %lu\n", (unsigned long)GetLastError());
+            is_print_error("CreateThread", GetLastError());
             goto stop;
         }
         nthreads++;
@@ -180,7 +242,7 @@ static int iocp_server_run(const char *iface, const char *port, int count, int w
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_protocol = IPPROTO_TCP;
     if (getaddrinfo(iface, port, &hints, &res) != 0 || res == NULL) {
-        fprintf(stderr, "getaddrinfo failed: %d\n", WSAGetLastError());
+        is_print_error("getaddrinfo", (DWORD)WSAGetLastError());
         goto stop;
     }
     listener = WSASocketW(res->ai_family, res->ai_socktype, res->ai_protocol, NULL, 0,
@@ -189,9 +251,12 @@ static int iocp_server_run(const char *iface, const char *port, int count, int w
         listen(listener, 5) != 0 || getsockname(listener, (SOCKADDR *)&bound, &boundlen) != 0 ||
         getnameinfo((SOCKADDR *)&bound, boundlen, host, NI_MAXHOST, serv, NI_MAXSERV,
                     NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-        fprintf(stderr, "creating the listening socket failed: %d\n", WSAGetLastError());
+        is_print_error("creating the listening socket", (DWORD)WSAGetLastError());
         goto stop;
     }
+    is_listen_socket = listener;
+    if (is_end_server) /* stopped before the socket was published */
+        goto stop;
     printf("listening on %s:%s with %d worker threads\n", host, serv, nthreads);
     fflush(stdout);
     if (port_out != NULL)
@@ -200,24 +265,25 @@ static int iocp_server_run(const char *iface, const char *port, int count, int w
         SetEvent(ready);
 
     /* The accept loop: blocking WSAAccept, then hand the socket to the completion port. */
-    while (st.accepted < count) {
+    while (st.accepted < count && !is_end_server) {
         struct is_conn *c;
         SOCKET s = WSAAccept(listener, NULL, NULL, NULL, 0);
         if (s == INVALID_SOCKET) {
-            is_error(&st, "WSAAccept", WSAGetLastError());
+            if (!is_end_server) /* not the console handler closing the listener */
+                is_error(&st, "WSAAccept", WSAGetLastError());
             goto stop;
         }
-        c = (struct is_conn *)calloc(1, sizeof(*c));
+        c = (struct is_conn *)HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*c));
         if (c == NULL) {
             closesocket(s);
-            is_error(&st, "calloc", 0);
+            is_error(&st, "HeapAlloc", ERROR_NOT_ENOUGH_MEMORY);
             goto stop;
         }
         c->s = s;
         if (CreateIoCompletionPort((HANDLE)s, st.port, (ULONG_PTR)c, 0) != st.port) {
             is_error(&st, "CreateIoCompletionPort", (int)GetLastError());
             closesocket(s);
-            free(c);
+            HeapFree(GetProcessHeap(), 0, c);
             goto stop;
         }
         EnterCriticalSection(&st.lock);
@@ -231,10 +297,17 @@ static int iocp_server_run(const char *iface, const char *port, int count, int w
         fflush(stdout);
         is_post_recv(&st, c);
     }
-    if (WaitForSingleObject(st.all_closed, IS_IDLE_MS) != WAIT_OBJECT_0)
+    waits[0] = st.all_closed;
+    waits[1] = is_stop_event;
+    if (!is_end_server &&
+        WaitForMultipleObjects(2, waits, FALSE, IS_IDLE_MS) == WAIT_TIMEOUT)
         is_error(&st, "waiting for the clients to close", WAIT_TIMEOUT);
 
 stop:
+    if (is_end_server) {
+        printf("stop requested from the console\n");
+        fflush(stdout);
+    }
     /* Close what is still open: its pending operations complete with an error, and the workers
      * free those contexts. Then one quit packet per worker, and join them. */
     EnterCriticalSection(&st.lock);
@@ -261,15 +334,26 @@ stop:
         CloseHandle(threads[i]);
     printf("%d connections served, %llu bytes echoed, %d errors\n", st.closed, st.bytes, st.errors);
     fflush(stdout);
-    result = st.closed == count && st.errors == 0 ? 0 : 1;
+    result = st.errors == 0 && (is_end_server ? st.closed == st.accepted : st.closed == count)
+                 ? 0
+                 : 1;
 out:
-    if (listener != INVALID_SOCKET)
-        closesocket(listener);
+    SetConsoleCtrlHandler(is_console_handler, FALSE);
+    if (listener != INVALID_SOCKET) {
+        is_listen_socket = listener;
+        is_close_listener();
+    }
+    is_listen_socket = INVALID_SOCKET;
+    if (is_stop_event != NULL) {
+        CloseHandle(is_stop_event);
+        is_stop_event = NULL;
+    }
     if (res != NULL)
         freeaddrinfo(res);
     if (st.port != NULL)
         CloseHandle(st.port);
-    CloseHandle(st.all_closed);
+    if (st.all_closed != NULL)
+        CloseHandle(st.all_closed);
     DeleteCriticalSection(&st.lock);
     return result;
 }
@@ -277,9 +361,13 @@ out:
 #ifndef IOCP_SERVER_NO_MAIN
 int main(int argc, char **argv)
 {
-    const char *iface = NULL, *port = "5001", *ncpu = getenv("NUMBER_OF_PROCESSORS");
-    int count = 1, workers = ncpu != NULL ? 2 * atoi(ncpu) : 4, i, r;
+    const char *iface = NULL, *port = "5001";
+    int count = 1, workers, i, r;
+    SYSTEM_INFO si;
     WSADATA wsa;
+
+    GetSystemInfo(&si);
+    workers = 2 * (int)si.dwNumberOfProcessors;
 
     for (i = 1; i < argc; i++) {
         if ((argv[i][0] != '-' && argv[i][0] != '/') || i + 1 >= argc) {

@@ -52,6 +52,13 @@ struct os_state {
     int accept_pending;
 };
 
+/* Contexts come from the process heap (HeapAlloc with HEAP_ZERO_MEMORY); NULL is allowed here. */
+static void os_free(void *p)
+{
+    if (p != NULL)
+        HeapFree(GetProcessHeap(), 0, p);
+}
+
 static void os_err(struct os_state *st, const char *what, int err)
 {
     fprintf(stderr, "%s failed with error: %d\n", what, err);
@@ -125,8 +132,8 @@ static void os_remove(struct os_state *st, int index, int pending)
     if (pending)
         WSAWaitForMultipleEvents(1, &st->handles[index], FALSE, 5000, FALSE);
     WSACloseEvent(st->handles[index]);
-    free(st->list[index]->overlap);
-    free(st->list[index]);
+    os_free(st->list[index]->overlap);
+    os_free(st->list[index]);
     st->curr_size--;
     if (index != st->curr_size) {
         st->handles[index] = st->handles[st->curr_size];
@@ -162,18 +169,20 @@ static void os_handle_event(struct os_state *st, int index)
             st->errors++;
         } else {
             int n = st->curr_size;
-            struct os_entry *c = (struct os_entry *)calloc(1, sizeof(struct os_entry));
+            struct os_entry *c = (struct os_entry *)HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY,
+                                                              sizeof(struct os_entry));
             if (c != NULL)
-                c->overlap = (WSAOVERLAPPED *)calloc(1, sizeof(WSAOVERLAPPED));
+                c->overlap = (WSAOVERLAPPED *)HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY,
+                                                        sizeof(WSAOVERLAPPED));
             st->handles[n] = WSACreateEvent();
             if (c == NULL || c->overlap == NULL || st->handles[n] == WSA_INVALID_EVENT) {
-                os_err(st, "calloc/WSACreateEvent", WSAGetLastError());
+                os_err(st, "HeapAlloc/WSACreateEvent", WSAGetLastError());
                 if (st->handles[n] != WSA_INVALID_EVENT)
                     WSACloseEvent(st->handles[n]);
                 st->handles[n] = WSA_INVALID_EVENT;
                 if (c != NULL)
-                    free(c->overlap);
-                free(c);
+                    os_free(c->overlap);
+                os_free(c);
                 closesocket(s);
             } else {
                 c->sock = s;
@@ -219,7 +228,8 @@ static void os_handle_event(struct os_state *st, int index)
 static int overlap_server_run(const char *iface, const char *port, int count,
                               unsigned short *port_out, HANDLE ready)
 {
-    struct os_state *st = (struct os_state *)calloc(1, sizeof(struct os_state));
+    struct os_state *st =
+        (struct os_state *)HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(struct os_state));
     struct addrinfo hints, *local = NULL;
     struct sockaddr_storage bound;
     int boundlen = sizeof(bound), i, result = 1;
@@ -232,9 +242,10 @@ static int overlap_server_run(const char *iface, const char *port, int count,
         return 1;
     for (i = 0; i < OS_MAX_IO_PEND; i++)
         st->handles[i] = WSA_INVALID_EVENT;
-    st->list[0] = (struct os_entry *)calloc(1, sizeof(struct os_entry));
+    st->list[0] =
+        (struct os_entry *)HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(struct os_entry));
     if (st->list[0] == NULL) {
-        free(st);
+        os_free(st);
         return 1;
     }
     st->list[0]->sock_accepted = INVALID_SOCKET;
@@ -272,7 +283,8 @@ static int overlap_server_run(const char *iface, const char *port, int count,
         goto out;
     }
     st->list[0]->sock = listen_socket;
-    st->list[0]->overlap = (WSAOVERLAPPED *)calloc(1, sizeof(WSAOVERLAPPED));
+    st->list[0]->overlap =
+        (WSAOVERLAPPED *)HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(WSAOVERLAPPED));
     st->handles[0] = WSACreateEvent();
     if (st->list[0]->overlap == NULL || st->handles[0] == WSA_INVALID_EVENT) {
         os_err(st, "WSACreateEvent", WSAGetLastError());
@@ -318,11 +330,11 @@ out:
         closesocket(st->list[0]->sock_accepted);
     if (st->handles[0] != WSA_INVALID_EVENT)
         WSACloseEvent(st->handles[0]);
-    free(st->list[0]->overlap);
-    free(st->list[0]);
+    os_free(st->list[0]->overlap);
+    os_free(st->list[0]);
     if (local != NULL)
         freeaddrinfo(local);
-    free(st);
+    os_free(st);
     return result;
 }
 

@@ -110,7 +110,28 @@ run_all() {
     client sendmsg -i ::1 -n 20 -b 4000
 }
 
+# ctrl_c_stop NAME SED-EXPR ARGS...: start server NAME waiting for more clients than will come,
+# serve one echo_client connection, then send it SIGINT (Ctrl-C, which reaches the program's
+# SetConsoleCtrlHandler handler): it must stop cleanly, exit 0 and say why it stopped. Native
+# only: under Wine a background process has no console to deliver CTRL_C_EVENT to.
+ctrl_c_stop() {
+    local name="$1" expr="$2"
+    shift 2
+    start_server "$name" "$expr" "$@"
+    client echo_client "$port" 20 127.0.0.1 1
+    kill -INT "$server_pid"
+    finish "$name"
+    if ! grep -q 'stop requested from the console' "$work/$name.log"; then
+        echo "$name: no console stop in its log:"
+        cat "$work/$name.log"
+        exit 1
+    fi
+}
+
 run_all
+ctrl_c_stop echo_server 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' 0 5 127.0.0.1 2
+ctrl_c_stop iocp_server 's/^listening on .*:\([0-9][0-9]*\) with.*$/\1/p' \
+    -i 127.0.0.1 -e 0 -n 5 -t 2
 native_runs=$runs
 echo "native: $native_runs program runs passed"
 
