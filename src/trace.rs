@@ -181,6 +181,7 @@ impl Drop for Guard {
 }
 
 /// Start a call line: `name(a=.., b=..)`. Called only when tracing is on.
+#[cold]
 pub fn begin(name: &str, args: &[(&str, &dyn Arg)]) -> Guard {
     let _ = CALL.try_with(|c| {
         let mut c = c.borrow_mut();
@@ -210,6 +211,7 @@ pub fn begin(name: &str, args: &[(&str, &dyn Arg)]) -> Guard {
 }
 
 /// The boundary's result: what the export returns and the error it leaves (`None`: none set).
+#[cold]
 pub fn result(ret: &dyn Arg, err: Option<u32>) {
     let _ = CALL.try_with(|c| {
         let mut c = c.borrow_mut();
@@ -236,22 +238,29 @@ pub fn result(ret: &dyn Arg, err: Option<u32>) {
 
 /// The value an export returns without going through the boundary (`ffi::ws`/`win`/`code`,
 /// which record it with the error); shown when the boundary did not record one.
+#[inline(always)]
 pub fn ret<T: Arg>(body: impl FnOnce() -> T) -> T {
     let v = body();
     if on() {
-        let _ = CALL.try_with(|c| {
-            let mut c = c.borrow_mut();
-            if c.0 != 1 {
-                return;
-            }
-            if let Some(call) = c.1.as_mut().filter(|call| !call.done) {
-                call.done = true;
-                call.line.push_str(" -> ");
-                v.show(&mut call.line);
-            }
-        });
+        record_value(&v);
     }
     v
+}
+
+#[inline(never)]
+#[cold]
+fn record_value(v: &dyn Arg) {
+    let _ = CALL.try_with(|c| {
+        let mut c = c.borrow_mut();
+        if c.0 != 1 {
+            return;
+        }
+        if let Some(call) = c.1.as_mut().filter(|call| !call.done) {
+            call.done = true;
+            call.line.push_str(" -> ");
+            v.show(&mut call.line);
+        }
+    });
 }
 
 /// An io_uring submission made by the calling thread: appended to its call's line, or a line of
