@@ -6,6 +6,7 @@
  * stopped from the console before any client came: its own console control handler is called
  * with CTRL_C_EVENT (as the system would on Ctrl-C), and it must shut down cleanly and return 0. */
 #include "testutil.h"
+#include "example_harness.h"
 
 #define ECHO_SERVER_NO_MAIN
 #define ECHO_CLIENT_NO_MAIN
@@ -33,49 +34,28 @@ static DWORD WINAPI stopped_server_thread(LPVOID arg)
 int main(void)
 {
     HANDLE server;
-    DWORD code = 99, w;
     char port[16];
     int run;
 
     tu_startup();
     g_ready = CreateEventA(NULL, TRUE, FALSE, NULL);
     ok(g_ready != NULL, "CreateEvent: %lu", (unsigned long)GetLastError());
-    server = CreateThread(NULL, 0, server_thread, NULL, 0, NULL);
-    ok(server != NULL, "CreateThread: %lu", (unsigned long)GetLastError());
-    if (server == NULL)
-        return test_done();
-    w = WaitForSingleObject(g_ready, 10000);
-    ok(w == WAIT_OBJECT_0, "server ready: wait returned %lu", (unsigned long)w);
-    if (w == WAIT_OBJECT_0) {
-        ok(g_port != 0, "server port %u", g_port);
+    if (ex_start_server(server_thread, g_ready, &g_port, &server)) {
         snprintf(port, sizeof(port), "%u", g_port);
         for (run = 0; run < RUNS; run++)
             ok(echo_client_run("127.0.0.1", port, CONNS, 150 + 50 * run) == 0,
                "client run %d verified every byte", run);
     }
-    w = WaitForSingleObject(server, 30000);
-    ok(w == WAIT_OBJECT_0, "server thread finished: wait returned %lu", (unsigned long)w);
-    ok(GetExitCodeThread(server, &code), "GetExitCodeThread(server)");
-    ok(code == 0, "server exit code %lu", (unsigned long)code);
-    CloseHandle(server);
+    ex_finish_server(server, 30000, "server");
 
     /* A console-control stop. */
     ResetEvent(g_ready);
     g_port = 0;
-    server = CreateThread(NULL, 0, stopped_server_thread, NULL, 0, NULL);
-    ok(server != NULL, "CreateThread: %lu", (unsigned long)GetLastError());
-    if (server != NULL) {
-        w = WaitForSingleObject(g_ready, 10000);
-        ok(w == WAIT_OBJECT_0, "second server ready: wait returned %lu", (unsigned long)w);
+    if (ex_start_server(stopped_server_thread, g_ready, &g_port, &server)) {
         ok(srv_console_handler(CTRL_C_EVENT), "the handler takes CTRL_C_EVENT");
         ok(!srv_console_handler(CTRL_LOGOFF_EVENT), "the handler leaves CTRL_LOGOFF_EVENT alone");
-        w = WaitForSingleObject(server, 10000);
-        ok(w == WAIT_OBJECT_0, "stopped server finished: wait returned %lu", (unsigned long)w);
-        code = 99;
-        ok(GetExitCodeThread(server, &code), "GetExitCodeThread(stopped server)");
-        ok(code == 0, "stopped server exit code %lu", (unsigned long)code);
-        CloseHandle(server);
     }
+    ex_finish_server(server, 10000, "stopped server");
     CloseHandle(g_ready);
     WSACleanup();
     return test_done();

@@ -4,6 +4,7 @@
  * every echoed byte compared. The server serves exactly those six, then stops its workers with
  * quit packets; both must report success. */
 #include "testutil.h"
+#include "example_harness.h"
 
 #define IOCP_SERVER_NO_MAIN
 #define ECHO_CLIENT_NO_MAIN
@@ -24,27 +25,15 @@ static DWORD WINAPI server_thread(LPVOID arg)
 int main(void)
 {
     HANDLE server;
-    DWORD w, code = 99;
     char port[16];
 
     tu_startup();
     g_ready = CreateEventA(NULL, TRUE, FALSE, NULL);
-    server = CreateThread(NULL, 0, server_thread, NULL, 0, NULL);
-    ok(server != NULL, "CreateThread %lu", (unsigned long)GetLastError());
-    if (server == NULL)
-        return test_done();
-    w = WaitForSingleObject(g_ready, 10000);
-    ok(w == WAIT_OBJECT_0 && g_port != 0, "server ready (wait %lu, port %u)", (unsigned long)w,
-       g_port);
-    if (w == WAIT_OBJECT_0) {
+    if (ex_start_server(server_thread, g_ready, &g_port, &server)) {
         snprintf(port, sizeof(port), "%u", g_port);
         ok(echo_client_run("127.0.0.1", port, CONNS, 120) == 0, "the client verified every byte");
     }
-    w = WaitForSingleObject(server, 30000);
-    ok(w == WAIT_OBJECT_0, "server finished (wait %lu)", (unsigned long)w);
-    ok(GetExitCodeThread(server, &code), "GetExitCodeThread(server)");
-    ok(code == 0, "server exit code %lu", (unsigned long)code);
-    CloseHandle(server);
+    ex_finish_server(server, 30000, "server");
     CloseHandle(g_ready);
     WSACleanup();
     return test_done();

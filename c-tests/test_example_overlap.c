@@ -4,6 +4,7 @@
  * connections sit in its event array together), each checking every echoed byte. The server must
  * serve exactly the four connections and report no error. */
 #include "testutil.h"
+#include "example_harness.h"
 
 #define OVERLAP_SERVER_NO_MAIN
 #define SIMPLE_CLIENT_NO_MAIN
@@ -37,14 +38,7 @@ int main(void)
 
     tu_startup();
     g_ready = CreateEventA(NULL, TRUE, FALSE, NULL);
-    server = CreateThread(NULL, 0, server_thread, NULL, 0, NULL);
-    ok(server != NULL, "CreateThread %lu", (unsigned long)GetLastError());
-    if (server == NULL)
-        return test_done();
-    w = WaitForSingleObject(g_ready, 10000);
-    ok(w == WAIT_OBJECT_0 && g_port != 0, "server ready (wait %lu, port %u)", (unsigned long)w,
-       g_port);
-    if (w == WAIT_OBJECT_0) {
+    if (ex_start_server(server_thread, g_ready, &g_port, &server)) {
         snprintf(g_portstr, sizeof(g_portstr), "%u", g_port);
         for (i = 0; i < NCLIENTS; i++) {
             clients[i] = CreateThread(NULL, 0, client_thread, (LPVOID)(INT_PTR)i, 0, NULL);
@@ -61,12 +55,7 @@ int main(void)
             CloseHandle(clients[i]);
         }
     }
-    w = WaitForSingleObject(server, 20000);
-    ok(w == WAIT_OBJECT_0, "server finished (wait %lu)", (unsigned long)w);
-    code = 99;
-    ok(GetExitCodeThread(server, &code), "GetExitCodeThread(server)");
-    ok(code == 0, "server exit code %lu", (unsigned long)code);
-    CloseHandle(server);
+    ex_finish_server(server, 20000, "server");
     CloseHandle(g_ready);
     WSACleanup();
     return test_done();
