@@ -209,8 +209,6 @@ trait Unit: Copy + Default {
     fn push_narrow(out: &mut Vec<Self>, s: &[u8]);
     /// Append a wide (UTF-16) C string.
     fn push_wide(out: &mut Vec<Self>, s: &[u16]);
-    /// Encode the whole template text.
-    fn encode(s: &str) -> Vec<Self>;
 }
 
 impl Unit for u8 {
@@ -229,9 +227,6 @@ impl Unit for u8 {
     fn push_wide(out: &mut Vec<u8>, s: &[u16]) {
         out.extend_from_slice(String::from_utf16_lossy(s).as_bytes());
     }
-    fn encode(s: &str) -> Vec<u8> {
-        s.as_bytes().to_vec()
-    }
 }
 
 impl Unit for u16 {
@@ -249,9 +244,6 @@ impl Unit for u16 {
     }
     fn push_wide(out: &mut Vec<u16>, s: &[u16]) {
         out.extend_from_slice(s);
-    }
-    fn encode(s: &str) -> Vec<u16> {
-        s.encode_utf16().collect()
     }
 }
 
@@ -711,8 +703,9 @@ unsafe fn format_message<U: Unit + PartialEq>(
             return Err(ERROR_RESOURCE_TYPE_NOT_FOUND);
         }
         let text = system_text(id).ok_or(ERROR_MR_MID_NOT_FOUND)?;
-        let mut t = U::encode(text);
-        t.extend(U::encode("\r\n"));
+        let mut t = Vec::new();
+        U::push_str(&mut t, text);
+        U::push_str(&mut t, "\r\n");
         t
     } else {
         return Err(WsaError::ERROR_INVALID_PARAMETER);
