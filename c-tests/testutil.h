@@ -138,6 +138,17 @@ static inline int tu_wide_eq(const WCHAR *w, const char *s)
     return *w == 0;
 }
 
+/* How far an interval read with tu_now_ms may fall short of the true one. On Windows the clock
+ * is GetTickCount, which moves in steps of the system timer (10 to 16 ms, as Microsoft
+ * documents), so each of the two readings may lag by one step. Here it is CLOCK_MONOTONIC
+ * truncated to milliseconds: one millisecond. A check that a wait of N ms lasted at least N
+ * reads `dt + TU_CLOCK_SLACK_MS >= N`. */
+#ifdef _WIN32
+#define TU_CLOCK_SLACK_MS 32
+#else
+#define TU_CLOCK_SLACK_MS 1
+#endif
+
 /* Milliseconds on a clock that only moves forward, for measuring intervals. */
 static inline unsigned long long tu_now_ms(void)
 {
