@@ -17,7 +17,7 @@
  *   once on Windows (our side only: Wine 8.0 posts them);
  * - closing the listener or the acceptor completes a pending AcceptEx with ERROR_OPERATION_ABORTED;
  *   CancelIo on the acceptor does not cancel it (it was issued on the listener), CancelIoEx on the
- *   listener does;
+ *   listener does; both also end an AcceptEx that has its connection and waits for the first data;
  * - through a completion port (associated listener: its key, 0 or n bytes) and through an event.
  * Sources: MS docs AcceptEx, GetAcceptExSockaddrs, SO_UPDATE_ACCEPT_CONTEXT; Wine
  * dlls/ws2_32/tests/sock.c test_AcceptEx and test_completion_port (error codes, which cases Wine
@@ -425,6 +425,44 @@ static void test_cancel_close(void)
     CloseHandle(ov.hEvent);
 }
 
+/* An AcceptEx with a receive buffer that has its connection and waits for the first data is
+ * still the listener's operation: CancelIoEx on the listener and closing the listener end it
+ * with ERROR_OPERATION_ABORTED. */
+static void test_cancel_connected(void)
+{
+    struct sockaddr_in la;
+    SOCKET l = tu_listener(&la), acc, c;
+    OVERLAPPED ov;
+    char buf[64 + 2 * ADDRLEN];
+
+    init_ov(&ov, CreateEventA(NULL, TRUE, FALSE, NULL));
+
+    acc = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    accept_pending(l, acc, buf, 64, ADDRLEN, ADDRLEN, &ov);
+    c = connect_to(&la);
+    ok(WaitForSingleObject(ov.hEvent, 300) == WAIT_TIMEOUT, "AcceptEx completed before any data");
+    ok(CancelIoEx((HANDLE)l, &ov), "CancelIoEx(listener) after the connection: error %u", (unsigned)GetLastError());
+    expect_failed(l, &ov, ERROR_OPERATION_ABORTED);
+    ok(ov_status(&ov) == T_STATUS_CANCELLED, "Internal %#x, want STATUS_CANCELLED", (unsigned)ov_status(&ov));
+    SetLastError(0xdeadbeef);
+    ok(!CancelIoEx((HANDLE)l, &ov) && GetLastError() == ERROR_NOT_FOUND,
+       "CancelIoEx again: error %u, want ERROR_NOT_FOUND", (unsigned)GetLastError());
+    closesocket(c);
+    closesocket(acc);
+
+    acc = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    init_ov(&ov, ov.hEvent);
+    ResetEvent(ov.hEvent);
+    accept_pending(l, acc, buf, 64, ADDRLEN, ADDRLEN, &ov);
+    c = connect_to(&la);
+    ok(WaitForSingleObject(ov.hEvent, 300) == WAIT_TIMEOUT, "AcceptEx completed before any data");
+    closesocket(l);
+    expect_failed(l, &ov, ERROR_OPERATION_ABORTED);
+    closesocket(c);
+    closesocket(acc);
+    CloseHandle(ov.hEvent);
+}
+
 static void test_port(void)
 {
     struct sockaddr_in la, ca;
@@ -501,6 +539,7 @@ int main(void)
     test_ipv6();
     test_errors();
     test_cancel_close();
+    test_cancel_connected();
     test_port();
     tu_check_tcp_pair();
     WSACleanup();

@@ -35,6 +35,9 @@ EXE=""
 start_server() {
     local name="$1" expr="$2"
     shift 2
+    # Empty the log first: the background job truncates it only once it runs, and the loop
+    # below must never read the port of the previous run of the same server.
+    : >"$work/$name.log"
     timeout 40 "${RUN[@]}" "$work/$name$EXE" "$@" >"$work/$name.log" 2>&1 &
     server_pid=$!
     port=""

@@ -704,6 +704,51 @@ pub enum Which {
 /// says when `forced`, else only if the kernel did cancel them). Returns how many operations
 /// were named.
 pub fn cancel(ring: &Ring, sock: &Arc<Socket>, which: Which, status: u32, forced: bool) -> usize {
+    let named = |op: &Op| match which {
+        Which::All => true,
+        Which::Thread(t) => op.tid == t,
+        Which::Overlapped(ov) => op.ov == ov,
+    };
+    let mut n = cancel_where(ring, sock, &named, status, forced);
+    if sock.st.lock().conn == crate::socket::Conn::Listening {
+        n += cancel_handed(ring, sock, &named, status, forced);
+    }
+    n
+}
+
+/// `AcceptEx` records of `listener` that have their connection and wait for the first data
+/// sit on their accept socket's receive queue, but are still the listener's operations, as on
+/// Windows: cancel those `named` there. The accept sockets are found through their
+/// `accept_on`, which stays set until the record completes.
+fn cancel_handed(
+    ring: &Ring,
+    listener: &Arc<Socket>,
+    named: &dyn Fn(&Op) -> bool,
+    status: u32,
+    forced: bool,
+) -> usize {
+    let mut n = 0;
+    for (_, obj) in crate::handle::table().snapshot() {
+        let crate::handle::Object::Socket(target) = obj else {
+            continue;
+        };
+        let ov = match &target.st.lock().accept_on {
+            Some((l, ov)) if std::ptr::eq(l.as_ptr(), Arc::as_ptr(listener)) => *ov,
+            _ => continue,
+        };
+        n += cancel_where(ring, &target, &|op| op.ov == ov && named(op), status, forced);
+    }
+    n
+}
+
+/// Cancel the operations queued on `sock` that `named` picks (see `cancel`).
+fn cancel_where(
+    ring: &Ring,
+    sock: &Arc<Socket>,
+    named: &dyn Fn(&Op) -> bool,
+    status: u32,
+    forced: bool,
+) -> usize {
     let mut n = 0;
     let mut io = sock.io.lock();
     super::refresh(&mut io);
@@ -713,12 +758,7 @@ pub fn cancel(ring: &Ring, sock: &Arc<Socket>, which: Which, status: u32, forced
             let idx = io.q[dir][i];
             // SAFETY: queued on `sock`, whose io lock we hold.
             let op = unsafe { op::get(idx) };
-            let named = match which {
-                Which::All => true,
-                Which::Thread(t) => op.tid == t,
-                Which::Overlapped(ov) => op.ov == ov,
-            };
-            if !named {
+            if !named(op) {
                 i += 1;
                 continue;
             }
