@@ -27,6 +27,8 @@ for prog in echo_server echo_client; do
 done
 
 rm -f "$OUT"/*.log
+# Exists before the server starts, so the port loop below never reads a missing file.
+: >"$OUT/server.log"
 echo "== starting echo_server on 127.0.0.1 (a free port) for $((CLIENTS * CONNECTIONS)) connections"
 timeout 30 "$OUT/echo_server" 0 "$((CLIENTS * CONNECTIONS))" 127.0.0.1 >"$OUT/server.log" 2>&1 &
 server_pid=$!
