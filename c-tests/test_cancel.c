@@ -20,7 +20,8 @@
  *   WSAENOTSOCK;
  * - a thread that exits cancels the operations it issued (on a socket not associated with a
  *   completion port) and nothing else: another thread's receive on the same socket stays pending
- *   and gets the data.
+ *   and gets the data; a thread that issued nothing and only waited on (and so may have collected)
+ *   another thread's completions cancels nothing when it exits.
  * Sources: MS docs CancelIo, CancelIoEx, closesocket, WSARecv (the note on thread exit, the
  * WSA_OPERATION_ABORTED code); Wine dlls/ws2_32/tests/sock.c (test_AcceptEx and
  * test_completion_port: close/CancelIo give ERROR_OPERATION_ABORTED and STATUS_CANCELLED;
@@ -702,6 +703,55 @@ static void test_thread_exit(void)
     free_op(&e.o);
 }
 
+/* A thread that issued nothing only waits on the first of two receives this thread issued on
+ * one socket, then exits. Its exit cancels nothing: the second receive, which the library may
+ * have started in the kernel while the waiting thread collected the first one's completion,
+ * stays pending and gets the next data. */
+struct bystander {
+    HANDLE ev;
+    DWORD r;
+};
+
+static void *bystander_thread(void *arg)
+{
+    struct bystander *b = arg;
+    b->r = WaitForSingleObject(b->ev, 3000);
+    return NULL;
+}
+
+static void test_thread_exit_bystander(void)
+{
+    SOCKET c, s;
+    struct op first, second;
+    struct bystander by;
+    pthread_t th;
+    int round;
+
+    ok(tu_tcp_pair(&c, &s) == 0, "tcp pair: %d", WSAGetLastError());
+    for (round = 0; round < 3; round++) {
+        init_op(&first);
+        init_op(&second);
+        post_recv(s, &first);
+        post_recv(s, &second);
+        by.ev = first.ov.hEvent;
+        by.r = 0xdeadbeef;
+        pthread_create(&th, NULL, bystander_thread, &by);
+        tu_sleep_ms(50);
+        ok(send(c, "a", 1, 0) == 1, "send: %d", WSAGetLastError());
+        pthread_join(th, NULL);
+        ok(by.r == WAIT_OBJECT_0, "round %d: the waiting thread saw %u", round, (unsigned)by.r);
+        check_got(s, &first, "a", "first receive");
+        tu_sleep_ms(50);
+        check_pending(s, &second, 50, "second receive after the waiting thread exited");
+        ok(send(c, "bc", 2, 0) == 2, "send: %d", WSAGetLastError());
+        check_got(s, &second, "bc", "second receive after the waiting thread exited");
+        free_op(&first);
+        free_op(&second);
+    }
+    closesocket(c);
+    closesocket(s);
+}
+
 /* A cancelled operation with a completion routine: the routine runs at the next alertable wait
  * with WSA_OPERATION_ABORTED and 0 bytes. */
 static void test_cancel_routine(void)
@@ -745,6 +795,7 @@ int main(void)
     test_close_pending();
     test_close_pending_send();
     test_thread_exit();
+    test_thread_exit_bystander();
     test_cancel_routine();
     tu_check_tcp_pair();
     WSACleanup();

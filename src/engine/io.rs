@@ -103,7 +103,12 @@ fn outcome(sock: &Socket, op: &mut Op, res: i32) -> Step {
     }
     if res < 0 {
         let e = -res;
-        if e == libc::EAGAIN || e == libc::EINTR {
+        // ECANCELED that no cancel of ours asked for: the thread that submitted the request
+        // (any thread may start a queued operation, see `start_next`) exited before the
+        // request's task work ran, and the kernel fails such requests from its fallback
+        // worker. Nothing moved in that submission (partial progress would be reported as a
+        // count), so it is submitted again, now by a live thread.
+        if e == libc::EAGAIN || e == libc::EINTR || e == libc::ECANCELED {
             return Step::Again;
         }
         if op.kind == Kind::Accept {
@@ -736,7 +741,13 @@ fn cancel_handed(
             Some((l, ov)) if std::ptr::eq(l.as_ptr(), Arc::as_ptr(listener)) => *ov,
             _ => continue,
         };
-        n += cancel_where(ring, &target, &|op| op.ov == ov && named(op), status, forced);
+        n += cancel_where(
+            ring,
+            &target,
+            &|op| op.ov == ov && named(op),
+            status,
+            forced,
+        );
     }
     n
 }
