@@ -56,6 +56,7 @@ pub(crate) fn tid() -> usize {
 }
 
 fn futex_wait(word: &AtomicI32, expected: i32) {
+    let _blocked = crate::iocp::blocking(-1);
     // SAFETY: FUTEX_WAIT on a live, aligned 32-bit word; a spurious return is re-checked.
     unsafe {
         libc::syscall(

@@ -12,7 +12,9 @@
 //! completion reaches a waiting thread with no other thread in between.
 //!
 //! A thread is active on a port from the moment a packet is given to it until it calls
-//! `GetQueuedCompletionStatus(Ex)` on that port again (or on another port, or exits).
+//! `GetQueuedCompletionStatus(Ex)` on that port again (or on another port, or exits). While
+//! it blocks in one of the library's waits it does not count (`blocking`), as Windows stops
+//! counting a thread that enters a wait, so the port may release another thread meanwhile.
 
 use crate::engine;
 use crate::error::WsaError;
@@ -21,7 +23,7 @@ use crate::handle::{table, Object};
 use crate::status;
 use crate::wait::{self, thread::Waker};
 use parking_lot::Mutex;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
@@ -146,37 +148,90 @@ impl Port {
     }
 }
 
-/// The port a thread is active on (see the module comment); leaving it at thread exit lets
-/// a queued packet go to another thread.
-struct Active(RefCell<Option<Arc<Port>>>);
+/// The port a thread is active on (see the module comment), and whether the thread is
+/// blocked in a wait and so not counted by it; leaving the port at thread exit lets a queued
+/// packet go to another thread.
+struct Active(RefCell<Option<Arc<Port>>>, Cell<bool>);
 
 impl Drop for Active {
     fn drop(&mut self) {
         if let Some(p) = self.0.borrow_mut().take() {
-            p.leave();
+            if !self.1.get() {
+                p.leave();
+            }
         }
     }
 }
 
 thread_local! {
-    static ACTIVE: Active = const { Active(RefCell::new(None)) };
+    static ACTIVE: Active = const { Active(RefCell::new(None), Cell::new(false)) };
     static SLOT: Arc<Mutex<Grant>> = Arc::new(Mutex::new(Grant::Nothing));
 }
 
 /// The calling thread comes back to a port: it is no longer active on the port it was
 /// released by. Leaving another port hands its packets over; leaving `port` itself needs no
 /// hand-over (the caller takes packets next), and is returned for the caller to count down
-/// under the lock it takes anyway.
+/// under the lock it takes anyway. A thread blocked in a wait (a port wait inside an APC)
+/// was counted out already.
 fn come_back(port: &Arc<Port>) -> Option<Arc<Port>> {
-    let prev = ACTIVE
-        .try_with(|a| a.0.borrow_mut().take())
-        .ok()
-        .flatten()?;
+    let (prev, blocked) = ACTIVE
+        .try_with(|a| (a.0.borrow_mut().take(), a.1.replace(false)))
+        .ok()?;
+    let prev = prev?;
+    if blocked {
+        return None;
+    }
     if Arc::ptr_eq(&prev, port) {
         return Some(prev);
     }
     prev.leave();
     None
+}
+
+/// A thread active on a port blocks in a wait: until the returned guard is dropped it does
+/// not count against the port's concurrency value, so a queued packet may go to a sleeping
+/// thread meanwhile (Windows: a thread released by a port that enters a wait stops counting;
+/// when it wakes it counts again, even above the limit). A no-op for other threads, for a
+/// wait inside one that already blocks, and for a `timeout_ms` of 0 (a poll is no wait).
+pub fn blocking(timeout_ms: i32) -> Blocked {
+    if timeout_ms == 0 {
+        return Blocked(None);
+    }
+    let port = ACTIVE
+        .try_with(|a| {
+            if a.1.get() {
+                return None;
+            }
+            let p = a.0.borrow().clone()?;
+            a.1.set(true);
+            Some(p)
+        })
+        .ok()
+        .flatten();
+    if let Some(p) = &port {
+        p.leave();
+    }
+    Blocked(port)
+}
+
+/// See [`blocking`].
+pub struct Blocked(Option<Arc<Port>>);
+
+impl Drop for Blocked {
+    fn drop(&mut self) {
+        let Some(p) = self.0.take() else { return };
+        // Counted again only if the thread is still the port's and still blocked (a port
+        // wait in between made it come back already).
+        let still = ACTIVE
+            .try_with(|a| {
+                let same = a.0.borrow().as_ref().is_some_and(|q| Arc::ptr_eq(q, &p));
+                same && a.1.replace(false)
+            })
+            .unwrap_or(false);
+        if still {
+            p.st.lock().active += 1;
+        }
+    }
 }
 
 /// The thread is active on `port` (`held`: a reference to it the caller already has).

@@ -180,8 +180,10 @@ impl<'a> Participant<'a> {
             },
         ];
         let n = if ring_fd < 0 { 1 } else { 2 };
+        let blocked = crate::iocp::blocking(timeout);
         // SAFETY: `fds` is a live array of at least `n` pollfds.
         let r = unsafe { libc::poll(fds.as_mut_ptr(), n, timeout) };
+        drop(blocked);
         if r > 0 {
             if fds[0].revents != 0 {
                 self.w.drain();

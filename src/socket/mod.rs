@@ -287,8 +287,10 @@ impl Socket {
                 },
             ];
             let timeout = poll_timeout(deadline);
+            let blocked = crate::iocp::blocking(timeout);
             // SAFETY: `fds` is a live array of two pollfds.
             let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout) };
+            drop(blocked);
             if r < 0 {
                 if errno() == libc::EINTR {
                     continue;

@@ -191,8 +191,10 @@ fn select(lists: &[Vec<SOCKET>], deadline: Option<Instant>) -> WsResult<Option<V
             revents: 0,
         });
         let timeout = if immediate { 0 } else { poll_timeout(deadline) };
+        let blocked = crate::iocp::blocking(timeout);
         // SAFETY: `fds` is a live array of pollfds.
         let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
+        drop(blocked);
         if n < 0 {
             if errno() == libc::EINTR {
                 continue;
@@ -431,8 +433,10 @@ fn wsapoll(entries: &mut [WsaPollFd], timeout: i32) -> WsResult<i32> {
             revents: 0,
         });
         let t = if immediate { 0 } else { poll_timeout(deadline) };
+        let blocked = crate::iocp::blocking(t);
         // SAFETY: `fds` is a live array of pollfds.
         let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, t) };
+        drop(blocked);
         if r < 0 {
             if errno() == libc::EINTR {
                 continue;
