@@ -19,7 +19,8 @@
  *   receive completes with STATUS_CANCELLED; WSAGetOverlappedResult on the closed socket fails with
  *   WSAENOTSOCK;
  * - a thread that exits cancels the operations it issued (on a socket not associated with a
- *   completion port) and nothing else: another thread's receive on the same socket stays pending
+ *   completion port; on one that is, nothing: the operation completes through the port) and
+ *   nothing else: another thread's receive on the same socket stays pending
  *   and gets the data; a thread that issued nothing and only waited on (and so may have collected)
  *   another thread's completions cancels nothing when it exits.
  * Sources: MS docs CancelIo, CancelIoEx, closesocket, WSARecv (the note on thread exit, the
@@ -703,6 +704,59 @@ static void test_thread_exit(void)
     free_op(&e.o);
 }
 
+/* On a socket associated with a completion port a thread's exit cancels nothing (Windows since
+ * Vista; sock.c iocp_async_read_thread): the exited thread's receive stays pending and its packet
+ * comes through the port when data arrives. */
+static void test_thread_exit_port(void)
+{
+    SOCKET c, s;
+    struct exiter e;
+    pthread_t th;
+    HANDLE port;
+    DWORD bytes = 0xdeadbeef;
+    ULONG_PTR key = 0;
+    OVERLAPPED *ov = (OVERLAPPED *)1;
+    BOOL b;
+
+    ok(tu_tcp_pair(&c, &s) == 0, "tcp pair: %d", WSAGetLastError());
+    port = CreateIoCompletionPort((HANDLE)s, NULL, 0x1234, 0);
+    ok(port != NULL, "CreateIoCompletionPort: %lu", (unsigned long)GetLastError());
+    memset(&e, 0, sizeof(e));
+    e.s = s;
+    init_op(&e.o);
+    pthread_create(&th, NULL, exiting_thread, &e);
+    pthread_join(th, NULL);
+    ok(e.ret == SOCKET_ERROR && e.err == WSA_IO_PENDING, "exiting thread's WSARecv: %d error %d", e.ret, e.err);
+
+    if (tu_on_wine()) {
+        /* Wine 8.0 still cancels it at the thread's exit (Windows XP's behaviour). */
+        CloseHandle(port);
+        closesocket(c);
+        closesocket(s);
+        free_op(&e.o);
+        return;
+    }
+    SetLastError(0xdeadbeef);
+    b = GetQueuedCompletionStatus(port, &bytes, &key, &ov, 200);
+    ok(!b && GetLastError() == WAIT_TIMEOUT && ov == NULL,
+       "port after the thread exited: %d error %lu ov %p, want FALSE WAIT_TIMEOUT NULL", b,
+       (unsigned long)GetLastError(), (void *)ov);
+    ok(e.o.ov.Internal == T_STATUS_PENDING, "Internal %#llx, want STATUS_PENDING",
+       (unsigned long long)e.o.ov.Internal);
+
+    ok(send(c, "data", 4, 0) == 4, "send: %d", WSAGetLastError());
+    b = GetQueuedCompletionStatus(port, &bytes, &key, &ov, 2000);
+    ok(b && bytes == 4 && key == 0x1234 && ov == &e.o.ov,
+       "exited thread's receive: %d error %lu bytes %lu key %#lx ov %p, want TRUE 4 0x1234 %p", b,
+       (unsigned long)GetLastError(), (unsigned long)bytes, (unsigned long)key, (void *)ov, (void *)&e.o.ov);
+    ok(!memcmp(e.o.buf, "data", 4), "received bytes differ");
+
+    closesocket(c);
+    closesocket(s);
+    CloseHandle(port);
+    free_op(&e.o);
+}
+
 /* A thread that issued nothing only waits on the first of two receives this thread issued on
  * one socket, then exits. Its exit cancels nothing: the second receive, which the library may
  * have started in the kernel while the waiting thread collected the first one's completion,
@@ -795,6 +849,7 @@ int main(void)
     test_close_pending();
     test_close_pending_send();
     test_thread_exit();
+    test_thread_exit_port();
     test_thread_exit_bystander();
     test_cancel_routine();
     tu_check_tcp_pair();

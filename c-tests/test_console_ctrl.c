@@ -138,7 +138,7 @@ int main(void)
     DWORD main_tid = GetCurrentThreadId();
     done = CreateEventA(NULL, TRUE, FALSE, NULL);
 #ifdef _WIN32
-    wine = GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version") != NULL;
+    wine = tu_on_wine();
     /* Console control events need a console; a test run with redirected output may have
      * none (our side has no such notion: events reach the process itself). */
     AllocConsole();

@@ -3,15 +3,6 @@
  * a string template with a va_list or an argument array. */
 #include "testutil.h"
 
-static int on_wine(void)
-{
-#ifdef _WIN32
-    return GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version") != NULL;
-#else
-    return 0;
-#endif
-}
-
 struct msg {
     DWORD id;
     const char *text;
@@ -67,7 +58,7 @@ static void test_system(void)
     char *alloc = NULL;
     size_t i;
     DWORD r, len;
-    int wine = on_wine();
+    int wine = tu_on_wine();
 
     for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
         memset(buf, 'x', sizeof(buf));

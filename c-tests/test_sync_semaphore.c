@@ -15,15 +15,6 @@
 
 static HANDLE g_sem, g_mutex;
 
-static int running_on_wine(void)
-{
-#ifdef _WIN32
-    return GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version") != NULL;
-#else
-    return 0;
-#endif
-}
-
 static DWORD WINAPI release_later(LPVOID p)
 {
     (void)p;
@@ -60,7 +51,7 @@ int main(void)
      * other counts with STATUS_INVALID_PARAMETER before it looks at the handle. Wine deviates
      * (0 succeeds, -1 gives ERROR_TOO_MANY_POSTS), so these two checks are skipped under
      * Wine. */
-    if (!running_on_wine()) {
+    if (!tu_on_wine()) {
         BOOL r;
         SetLastError(0xdeadbeef);
         r = ReleaseSemaphore(s, 0, NULL);

@@ -23,18 +23,8 @@
 
 #define T_STATUS_NOT_SUPPORTED 0xC00000BBu
 
-static int on_wine(void)
-{
-#ifdef _WIN32
-    HMODULE h = GetModuleHandleA("ntdll.dll");
-    return h && GetProcAddress(h, "wine_get_version") != NULL;
-#else
-    return 0;
-#endif
-}
-
 /* Windows' result, or (Wine build only) what Wine 8 gives instead. */
-#define WIN_OR_WINE(win, wine) ((win) || (on_wine() && (wine)))
+#define WIN_OR_WINE(win, wine) ((win) || (tu_on_wine() && (wine)))
 
 static DWORD apc_error, apc_size, apc_flags;
 static OVERLAPPED *apc_ov;
@@ -370,7 +360,7 @@ static void test_keepalive(void)
     ok(on != 0 && on != 0x55, "SO_KEEPALIVE after on: %d", on);
 #ifdef TCP_KEEPIDLE
     /* Linux holds whole seconds: 1500 ms rounds up to 2, 100 ms to the minimum of 1. */
-    if (!on_wine()) {
+    if (!tu_on_wine()) {
         int idle = tu_get_int(s, IPPROTO_TCP, TCP_KEEPIDLE, -1, &len);
         int intvl = tu_get_int(s, IPPROTO_TCP, TCP_KEEPINTVL, -1, &len);
         ok(idle == 2 && intvl == 1, "keepalive seconds: idle %d interval %d", idle, intvl);
@@ -407,14 +397,14 @@ static void test_base_handle(void)
         WSASetLastError(0xdeadbeef);
         r = WSAIoctl(s, codes[i], NULL, 0, &base, sizeof(base), &size, NULL, NULL);
         /* Wine 8 knows only SIO_BASE_HANDLE. */
-        if (on_wine() && codes[i] != SIO_BASE_HANDLE && r == SOCKET_ERROR &&
+        if (tu_on_wine() && codes[i] != SIO_BASE_HANDLE && r == SOCKET_ERROR &&
             WSAGetLastError() == WSAEOPNOTSUPP)
             continue;
         ok(r == 0 && WSAGetLastError() == 0, "code %#lx: r %d err %d", (unsigned long)codes[i], r,
            WSAGetLastError());
         ok(base == s && size == sizeof(base), "code %#lx: base %#llx size %lu",
            (unsigned long)codes[i], (unsigned long long)base, (unsigned long)size);
-        if (!on_wine()) {
+        if (!tu_on_wine()) {
             /* Wine 8 does not check the output size. */
             WSASetLastError(0xdeadbeef);
             ok_wsa_fail(WSAIoctl(s, codes[i], NULL, 0, &base, sizeof(base) - 1, &size, NULL, NULL),
@@ -477,7 +467,7 @@ static void test_extension_errors(void)
        "bogus GUID ov: size %lu Internal %#lx", (unsigned long)size, (unsigned long)ov.Internal);
     ok(run_routines() == 0 && apc_count == 0, "bogus GUID ov: a routine ran");
 
-    if (!on_wine()) {
+    if (!tu_on_wine()) {
         /* Wine 8 reads the GUID without checking the input size. */
         WSASetLastError(0xdeadbeef);
         ok_wsa_fail(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &bogus, sizeof(bogus) - 1,
@@ -520,7 +510,7 @@ static void check_address_list(int af)
     ok(buf.list.iAddressCount >= 0 && buf.list.iAddressCount < 100, "af %d: count %d", af,
        buf.list.iAddressCount);
     /* Wine 8 lists IPv4 addresses on IPv6 sockets too. */
-    if (!(on_wine() && af == AF_INET6)) {
+    if (!(tu_on_wine() && af == AF_INET6)) {
         ok(size == (DWORD)(FIELD_OFFSET(SOCKET_ADDRESS_LIST, Address) +
                            buf.list.iAddressCount * (sizeof(SOCKET_ADDRESS) + alen)),
            "af %d: size %lu for %d addresses", af, (unsigned long)size, buf.list.iAddressCount);
@@ -675,7 +665,7 @@ static void test_routing_query(void)
        WSAGetLastError(), (unsigned long)size);
     ok(out.sin_family == AF_INET && out.sin_port == 0, "loopback: family %d port %d",
        out.sin_family, out.sin_port);
-    if (!on_wine())
+    if (!tu_on_wine())
         ok(out.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "loopback: source %#lx",
            (unsigned long)ntohl(out.sin_addr.s_addr));
 
@@ -713,7 +703,7 @@ static void test_routing_query(void)
         r = WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in6, sizeof(in6), &out6, sizeof(out6), &size,
                      NULL, NULL);
         /* Wine 8 cannot route IPv6. */
-        if (!(on_wine() && r == SOCKET_ERROR)) {
+        if (!(tu_on_wine() && r == SOCKET_ERROR)) {
             ok(r == 0 && size == sizeof(out6), "v6: r %d err %d size %lu", r, WSAGetLastError(),
                (unsigned long)size);
             ok(out6.sin6_family == AF_INET6 && out6.sin6_port == 0 &&
@@ -740,7 +730,7 @@ static void test_udp_reset_codes(void)
         WSASetLastError(0xdeadbeef);
         r = WSAIoctl(u, codes[i], &b, sizeof(b), NULL, 0, &size, NULL, NULL);
         /* Wine 8 does not know SIO_UDP_NETRESET. */
-        if (on_wine() && codes[i] == SIO_UDP_NETRESET && r == SOCKET_ERROR &&
+        if (tu_on_wine() && codes[i] == SIO_UDP_NETRESET && r == SOCKET_ERROR &&
             WSAGetLastError() == WSAEOPNOTSUPP)
             continue;
         ok(r == 0 && WSAGetLastError() == 0 && size == 0, "code %#lx: r %d err %d size %lu",
@@ -748,7 +738,7 @@ static void test_udp_reset_codes(void)
         b = TRUE;
         ok(WSAIoctl(u, codes[i], &b, sizeof(b), NULL, 0, &size, NULL, NULL) == 0,
            "code %#lx on: err %d", (unsigned long)codes[i], WSAGetLastError());
-        if (!on_wine()) {
+        if (!tu_on_wine()) {
             /* Wine 8 accepts these too. */
             WSASetLastError(0xdeadbeef);
             ok_wsa_fail(WSAIoctl(u, codes[i], &b, 2, NULL, 0, &size, NULL, NULL), SOCKET_ERROR,
@@ -783,7 +773,7 @@ static void test_loopback_fast_path(void)
     WSASetLastError(0xdeadbeef);
     r = WSAIoctl(t, SIO_LOOPBACK_FAST_PATH, &b, sizeof(b), NULL, 0, &size, NULL, NULL);
     /* Wine 8 does not know the code. */
-    if (!(on_wine() && r == SOCKET_ERROR && WSAGetLastError() == WSAEOPNOTSUPP)) {
+    if (!(tu_on_wine() && r == SOCKET_ERROR && WSAGetLastError() == WSAEOPNOTSUPP)) {
         ok(r == 0 && WSAGetLastError() == 0 && size == 0, "TCP: r %d err %d size %lu", r,
            WSAGetLastError(), (unsigned long)size);
         WSASetLastError(0xdeadbeef);
@@ -808,7 +798,7 @@ static void test_change_codes(void)
 
     /* Wine (as Windows) leaves these pending until an address changes; ws2-uring refuses them
      * (docs/compat.md). */
-    if (on_wine())
+    if (tu_on_wine())
         return;
     s = tcp_socket();
     init_ov(&ov, NULL);

@@ -6,16 +6,6 @@
 #include "testutil.h"
 #include <mswsock.h>
 
-static int on_wine(void)
-{
-#ifdef _WIN32
-    HMODULE h = GetModuleHandleA("ntdll.dll");
-    return h && GetProcAddress(h, "wine_get_version") != NULL;
-#else
-    return 0;
-#endif
-}
-
 static const struct {
     const char *name;
     GUID guid;
@@ -44,7 +34,7 @@ static void check_socket(SOCKET s, const char *what)
         r = WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &g, sizeof(g), &f, sizeof(f), &size,
                      NULL, NULL);
         /* Wine 8 has no TransmitPackets. */
-        if (on_wine() && !strcmp(funcs[i].name, "TransmitPackets") && r == SOCKET_ERROR &&
+        if (tu_on_wine() && !strcmp(funcs[i].name, "TransmitPackets") && r == SOCKET_ERROR &&
             WSAGetLastError() == WSAEINVAL)
             continue;
         ok(r == 0 && WSAGetLastError() == 0, "%s %s: r %d err %d", what, funcs[i].name, r,
@@ -62,7 +52,7 @@ static void check_socket(SOCKET s, const char *what)
         ok(ov_status(&ov) == T_STATUS_SUCCESS && ov.InternalHigh == 0,
            "%s %s overlapped: status %#lx", what, funcs[i].name, (unsigned long)ov_status(&ov));
 
-        if (!on_wine()) {
+        if (!tu_on_wine()) {
             /* Wine 8 writes 8 bytes whatever the output size. */
             WSASetLastError(0xdeadbeef);
             ok_wsa_fail(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &g, sizeof(g), &f,

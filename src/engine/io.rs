@@ -847,7 +847,9 @@ pub fn cancel_for_close(sock: &Arc<Socket>) {
 }
 
 /// A thread that issued overlapped operations cancels them when it exits, as Windows cancels
-/// a thread's pending I/O at its exit; other threads' operations go on.
+/// a thread's pending I/O at its exit; other threads' operations go on, and so do operations
+/// on a socket associated with a completion port (Windows stopped cancelling those at thread
+/// exit with Vista: a worker pool may post I/O from threads that come and go).
 struct ExitCancel {
     tid: std::cell::Cell<u32>,
 }
@@ -861,7 +863,9 @@ impl Drop for ExitCancel {
         let Some(ring) = super::ring() else { return };
         for (_, obj) in crate::handle::table().snapshot() {
             if let crate::handle::Object::Socket(sock) = obj {
-                cancel(ring, &sock, Which::Thread(tid), STATUS_CANCELLED, false);
+                if sock.port.get().is_none() {
+                    cancel(ring, &sock, Which::Thread(tid), STATUS_CANCELLED, false);
+                }
             }
         }
     }
