@@ -1,5 +1,5 @@
 //! Console control and output: `SetConsoleCtrlHandler`, `GenerateConsoleCtrlEvent`,
-//! `GetStdHandle`, `WriteConsoleA`/`WriteConsoleW`, `GetConsoleMode`.
+//! `GetStdHandle`, `WriteConsoleA`/`WriteConsoleW`, `GetConsoleMode`, `SetConsoleMode`.
 //!
 //! Control events: once a program registers a handler (or asks to ignore Ctrl-C), SIGINT is
 //! delivered as `CTRL_C_EVENT` and SIGTERM and SIGHUP as `CTRL_CLOSE_EVENT`. The signal
@@ -14,7 +14,7 @@
 use crate::error::WsaError;
 use crate::ffi;
 use parking_lot::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 
 const CTRL_C_EVENT: u32 = 0;
 const CTRL_BREAK_EVENT: u32 = 1;
@@ -30,8 +30,31 @@ const INVALID_HANDLE_VALUE: usize = usize::MAX;
 const ENABLE_PROCESSED_INPUT: u32 = 0x1;
 const ENABLE_LINE_INPUT: u32 = 0x2;
 const ENABLE_ECHO_INPUT: u32 = 0x4;
+const ENABLE_WINDOW_INPUT: u32 = 0x8;
+const ENABLE_MOUSE_INPUT: u32 = 0x10;
+const ENABLE_INSERT_MODE: u32 = 0x20;
+const ENABLE_QUICK_EDIT_MODE: u32 = 0x40;
+const ENABLE_EXTENDED_FLAGS: u32 = 0x80;
+const ENABLE_AUTO_POSITION: u32 = 0x100;
+const ENABLE_VIRTUAL_TERMINAL_INPUT: u32 = 0x200;
 const ENABLE_PROCESSED_OUTPUT: u32 = 0x1;
 const ENABLE_WRAP_AT_EOL_OUTPUT: u32 = 0x2;
+/// Every documented output mode (processed, wrap, VT processing, no auto return, LVB grid).
+const OUTPUT_MODES: u32 = 0x1f;
+/// Input modes with no terminal setting behind them: kept and reported back.
+const INPUT_KEPT: u32 = ENABLE_WINDOW_INPUT | ENABLE_MOUSE_INPUT | ENABLE_VIRTUAL_TERMINAL_INPUT;
+/// The console's private (extended) input modes.
+const INPUT_PRIVATE: u32 =
+    ENABLE_INSERT_MODE | ENABLE_QUICK_EDIT_MODE | ENABLE_AUTO_POSITION | ENABLE_EXTENDED_FLAGS;
+const INPUT_MODES: u32 =
+    ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | INPUT_KEPT | INPUT_PRIVATE;
+
+/// The input modes `SetConsoleMode` last set that the terminal does not hold (`INPUT_KEPT`,
+/// and the private ones with `ENABLE_EXTENDED_FLAGS` when any was given).
+static INPUT_EXTRA: AtomicU32 = AtomicU32::new(0);
+/// The output mode: one for the terminal behind the output handles, as Windows keeps one per
+/// screen buffer. Processed output with wrapping until a program sets another.
+static OUTPUT_MODE: AtomicU32 = AtomicU32::new(ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT);
 
 /// `BOOL WINAPI HandlerRoutine(DWORD dwCtrlType)`
 type HandlerRoutine = extern "C" fn(u32) -> i32;
@@ -351,8 +374,20 @@ pub unsafe extern "C" fn WriteConsoleW(
     })
 }
 
+/// The terminal settings of a console input descriptor.
+fn termios_of(fd: i32) -> ffi::WsResult<libc::termios> {
+    // SAFETY: a zeroed termios is a valid out-parameter for tcgetattr.
+    let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: `t` is valid for writes.
+    if unsafe { libc::tcgetattr(fd, &mut t) } != 0 {
+        return Err(WsaError::ERROR_INVALID_HANDLE);
+    }
+    Ok(t)
+}
+
 /// `BOOL GetConsoleMode(HANDLE, LPDWORD)`: input modes from the terminal's settings
-/// (ISIG, ICANON, ECHO); output handles report processed output with wrapping.
+/// (ISIG, ICANON, ECHO) plus the window, mouse, VT-input and extended modes last set;
+/// output handles report the output mode last set (processed output with wrapping at first).
 #[no_mangle]
 pub unsafe extern "C" fn GetConsoleMode(h: usize, mode: *mut u32) -> i32 {
     let _t = crate::trace_call!("GetConsoleMode", h, mode);
@@ -362,13 +397,8 @@ pub unsafe extern "C" fn GetConsoleMode(h: usize, mode: *mut u32) -> i32 {
             return Err(WsaError::ERROR_NOACCESS);
         }
         let m = if fd == 0 {
-            // SAFETY: a zeroed termios is a valid out-parameter for tcgetattr.
-            let mut t: libc::termios = unsafe { std::mem::zeroed() };
-            // SAFETY: `t` is valid for writes.
-            if unsafe { libc::tcgetattr(fd, &mut t) } != 0 {
-                return Err(WsaError::ERROR_INVALID_HANDLE);
-            }
-            let mut m = 0;
+            let t = termios_of(fd)?;
+            let mut m = INPUT_EXTRA.load(Ordering::Acquire);
             if t.c_lflag & libc::ISIG != 0 {
                 m |= ENABLE_PROCESSED_INPUT;
             }
@@ -380,10 +410,69 @@ pub unsafe extern "C" fn GetConsoleMode(h: usize, mode: *mut u32) -> i32 {
             }
             m
         } else {
-            ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT
+            OUTPUT_MODE.load(Ordering::Acquire)
         };
         // SAFETY: non-NULL caller out-parameter.
         unsafe { *mode = m };
+        Ok(1)
+    })
+}
+
+/// `BOOL SetConsoleMode(HANDLE, DWORD)`. Input: `ENABLE_PROCESSED_INPUT` is the terminal's
+/// ISIG (Ctrl-C raises the signal that becomes `CTRL_C_EVENT`), `ENABLE_LINE_INPUT` its
+/// ICANON (off: a read returns as soon as one byte is there), `ENABLE_ECHO_INPUT` its ECHO;
+/// the other documented input modes are kept and reported back. As the Windows console host
+/// does, the mode is applied even when it is refused: unknown bits, or echo without line
+/// input, fail with `ERROR_INVALID_PARAMETER` after it is set. Output: the documented modes
+/// are kept and reported back (the terminal processes control characters and VT sequences
+/// whatever they say); unknown bits fail with `ERROR_INVALID_PARAMETER` and change nothing.
+/// A handle that is no terminal fails with `ERROR_INVALID_HANDLE`.
+#[no_mangle]
+pub extern "C" fn SetConsoleMode(h: usize, mode: u32) -> i32 {
+    let _t = crate::trace_call!("SetConsoleMode", h, mode);
+    ffi::win(0, || {
+        let fd = console_fd(h)?;
+        if fd != 0 {
+            if mode & !OUTPUT_MODES != 0 {
+                return Err(WsaError::ERROR_INVALID_PARAMETER);
+            }
+            OUTPUT_MODE.store(mode, Ordering::Release);
+            return Ok(1);
+        }
+        let mut t = termios_of(fd)?;
+        let before = t;
+        for (flag, bit) in [
+            (ENABLE_PROCESSED_INPUT, libc::ISIG),
+            (ENABLE_LINE_INPUT, libc::ICANON),
+            (ENABLE_ECHO_INPUT, libc::ECHO),
+        ] {
+            if mode & flag != 0 {
+                t.c_lflag |= bit;
+            } else {
+                t.c_lflag &= !bit;
+            }
+        }
+        if t.c_lflag & libc::ICANON == 0 && before.c_lflag & libc::ICANON != 0 {
+            // Character input: a read waits for one byte, with no timer.
+            t.c_cc[libc::VMIN] = 1;
+            t.c_cc[libc::VTIME] = 0;
+        }
+        if t.c_lflag != before.c_lflag {
+            // SAFETY: `t` is a complete termios read from this terminal and then edited.
+            if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &t) } != 0 {
+                return Err(WsaError::ERROR_INVALID_HANDLE);
+            }
+        }
+        let mut extra = mode & INPUT_KEPT;
+        if mode & INPUT_PRIVATE != 0 {
+            extra |= mode & INPUT_PRIVATE | ENABLE_EXTENDED_FLAGS;
+        }
+        INPUT_EXTRA.store(extra, Ordering::Release);
+        if mode & !INPUT_MODES != 0
+            || (mode & ENABLE_ECHO_INPUT != 0 && mode & ENABLE_LINE_INPUT == 0)
+        {
+            return Err(WsaError::ERROR_INVALID_PARAMETER);
+        }
         Ok(1)
     })
 }

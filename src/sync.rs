@@ -8,9 +8,11 @@
 //!   not starved; a release that sees blocked threads wakes them all to compete again.
 //! * `CONDITION_VARIABLE`: a wake sequence number. A sleeper reads it before releasing its
 //!   lock and sleeps only while it is unchanged, so no wake between the two is lost.
-//! * `INIT_ONCE`: 0 not done, 1 running (3 with blocked threads), or the context with bit 1
-//!   set once done. A callback that fails puts the word back to 0 and wakes the blocked
-//!   threads, one of which runs the callback again.
+//! * `INIT_ONCE`: 0 not done, 1 running synchronously (5 with blocked threads), 3 running
+//!   asynchronously (no thread blocks), or the context with bit 1 set once done. A failed
+//!   synchronous initialisation puts the word back to 0 and wakes the blocked threads, one of
+//!   which initialises again. `InitOnceExecuteOnce` and `InitOnceBeginInitialize`/`Complete`
+//!   share this word, so the two styles work on one INIT_ONCE.
 
 use crate::critsec::CriticalSection;
 use crate::error::{set_last_error, WsaError};
@@ -323,12 +325,118 @@ pub unsafe extern "C" fn SleepConditionVariableSRW(
 
 // ------------------------------------------------------------------------- INIT_ONCE
 
+/// Synchronous initialisation under way (`InitOnceBeginInitialize` without
+/// `INIT_ONCE_ASYNC`, or `InitOnceExecuteOnce` running its callback).
 const ONCE_RUNNING: usize = 1;
-const ONCE_PARKED: usize = 3;
+/// As `ONCE_RUNNING`, with threads blocked on the word.
+const ONCE_PARKED: usize = 5;
+/// Asynchronous initialisation under way: any number of `INIT_ONCE_ASYNC` callers pending.
+const ONCE_ASYNC: usize = 3;
+/// The low two bits of a completed word (the context is the rest).
 const ONCE_DONE: usize = 2;
+
+const INIT_ONCE_CHECK_ONLY: u32 = 0x1;
+const INIT_ONCE_ASYNC: u32 = 0x2;
+const INIT_ONCE_INIT_FAILED: u32 = 0x4;
 
 /// `BOOL CALLBACK InitOnceCallback(PINIT_ONCE, PVOID Parameter, PVOID *Context)`
 pub type InitOnceFn = unsafe extern "C" fn(*mut usize, usize, *mut usize) -> i32;
+
+/// Where a begun initialisation stands.
+enum OnceBegin {
+    /// The caller is (one of) the initialiser(s) and must complete it.
+    Pending,
+    /// Done, with this context.
+    Done(usize),
+}
+
+/// Begin (or wait for) initialisation. Synchronous: the first caller gets `Pending`, later
+/// ones block until it completes (or fails, when one of them becomes the initialiser).
+/// Asynchronous: every caller gets `Pending` until one completes. Mixing the two modes while
+/// initialisation is under way is `ERROR_INVALID_PARAMETER`.
+fn once_begin(
+    word: &AtomicUsize,
+    low32: &AtomicU32,
+    asynchronous: bool,
+) -> ffi::WsResult<OnceBegin> {
+    loop {
+        let v = word.load(Ordering::Acquire);
+        if v & 3 == ONCE_DONE {
+            return Ok(OnceBegin::Done(v & !3));
+        }
+        match v {
+            0 => {
+                let new = if asynchronous {
+                    ONCE_ASYNC
+                } else {
+                    ONCE_RUNNING
+                };
+                if word
+                    .compare_exchange(0, new, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    return Ok(OnceBegin::Pending);
+                }
+            }
+            ONCE_ASYNC if asynchronous => return Ok(OnceBegin::Pending),
+            ONCE_ASYNC => return Err(WsaError::ERROR_INVALID_PARAMETER),
+            _ if asynchronous => return Err(WsaError::ERROR_INVALID_PARAMETER),
+            _ => {
+                if v == ONCE_RUNNING
+                    && word
+                        .compare_exchange(v, ONCE_PARKED, Ordering::Relaxed, Ordering::Relaxed)
+                        .is_err()
+                {
+                    continue;
+                }
+                futex_wait(low32, ONCE_PARKED as u32, None);
+            }
+        }
+    }
+}
+
+/// Complete a begun initialisation: `failed` puts the word back to 0 (synchronous only),
+/// else the context is stored. Blocked threads are woken either way. A word with no
+/// initialisation under way in the caller's mode fails: `ERROR_GEN_FAILURE` when none is
+/// under way (never begun, or already completed), `ERROR_INVALID_PARAMETER` for the other mode.
+fn once_complete(
+    word: &AtomicUsize,
+    low32: &AtomicU32,
+    asynchronous: bool,
+    failed: bool,
+    ctx: usize,
+) -> ffi::WsResult<()> {
+    let new = if failed { 0 } else { ctx | ONCE_DONE };
+    loop {
+        let v = word.load(Ordering::Acquire);
+        match v {
+            ONCE_RUNNING | ONCE_PARKED if !asynchronous => {
+                if word
+                    .compare_exchange(v, new, Ordering::Release, Ordering::Relaxed)
+                    .is_err()
+                {
+                    continue;
+                }
+                if v == ONCE_PARKED {
+                    futex_wake(low32, i32::MAX);
+                }
+                return Ok(());
+            }
+            ONCE_ASYNC if asynchronous => {
+                if word
+                    .compare_exchange(v, new, Ordering::Release, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    return Ok(());
+                }
+            }
+            ONCE_RUNNING | ONCE_PARKED | ONCE_ASYNC => {
+                return Err(WsaError::ERROR_INVALID_PARAMETER)
+            }
+            _ => return Err(WsaError::ERROR_GEN_FAILURE),
+        }
+    }
+}
 
 /// `VOID InitOnceInitialize(PINIT_ONCE)`
 #[no_mangle]
@@ -342,7 +450,10 @@ pub unsafe extern "C" fn InitOnceInitialize(once: *mut usize) {
     })
 }
 
-/// `BOOL InitOnceExecuteOnce(PINIT_ONCE, PINIT_ONCE_FN, PVOID Parameter, LPVOID *Context)`
+/// `BOOL InitOnceExecuteOnce(PINIT_ONCE, PINIT_ONCE_FN, PVOID Parameter, LPVOID *Context)`:
+/// a synchronous `InitOnceBeginInitialize`, the callback, and `InitOnceComplete`, so it
+/// shares its INIT_ONCE with those; FALSE (`ERROR_INVALID_PARAMETER`) while an
+/// asynchronous initialisation of it is under way.
 #[no_mangle]
 pub unsafe extern "C" fn InitOnceExecuteOnce(
     once: *mut usize,
@@ -359,48 +470,112 @@ pub unsafe extern "C" fn InitOnceExecuteOnce(
         let done = |v: usize| {
             if !ctx.is_null() {
                 // SAFETY: a non-NULL lpContext is a writable pointer by the caller's contract.
-                unsafe { ctx.write(v & !3) };
+                unsafe { ctx.write(v) };
             }
             1
         };
-        loop {
-            let v = word.load(Ordering::Acquire);
-            if v & 3 == ONCE_DONE {
-                return done(v);
+        match once_begin(word, low32, false) {
+            Ok(OnceBegin::Done(c)) => return done(c),
+            Ok(OnceBegin::Pending) => {}
+            Err(e) => {
+                set_last_error(e.0);
+                return 0;
             }
-            if v == 0 {
-                if word
-                    .compare_exchange(0, ONCE_RUNNING, Ordering::Acquire, Ordering::Relaxed)
-                    .is_err()
-                {
-                    continue;
-                }
-                let mut c: usize = 0;
-                let ok = match f {
-                    // SAFETY: the program's callback with the documented signature.
-                    Some(f) => (unsafe { f(once, param, &mut c) }) != 0,
-                    None => false,
-                };
-                if ok && c & 3 != 0 {
-                    // The low bits of a context are reserved (INIT_ONCE_CTX_RESERVED_BITS).
-                    set_last_error(WsaError::ERROR_INVALID_PARAMETER.0);
-                }
-                let ok = ok && c & 3 == 0;
-                let new = if ok { c | ONCE_DONE } else { 0 };
-                if word.swap(new, Ordering::Release) == ONCE_PARKED {
-                    futex_wake(low32, i32::MAX);
-                }
-                return if ok { done(new) } else { 0 };
-            }
-            if v == ONCE_RUNNING
-                && word
-                    .compare_exchange(v, ONCE_PARKED, Ordering::Relaxed, Ordering::Relaxed)
-                    .is_err()
-            {
-                continue;
-            }
-            futex_wait(low32, ONCE_PARKED as u32, None);
         }
+        let mut c: usize = 0;
+        let ok = match f {
+            // SAFETY: the program's callback with the documented signature.
+            Some(f) => (unsafe { f(once, param, &mut c) }) != 0,
+            None => false,
+        };
+        if ok && c & 3 != 0 {
+            // The low bits of a context are reserved (INIT_ONCE_CTX_RESERVED_BITS).
+            set_last_error(WsaError::ERROR_INVALID_PARAMETER.0);
+        }
+        let ok = ok && c & 3 == 0;
+        // This thread began the synchronous initialisation, so completing it cannot fail.
+        let _ = once_complete(word, low32, false, !ok, c);
+        if ok {
+            done(c)
+        } else {
+            0
+        }
+    })
+}
+
+/// `BOOL InitOnceBeginInitialize(LPINIT_ONCE, DWORD dwFlags, PBOOL fPending, LPVOID *lpContext)`:
+/// TRUE with `*fPending` TRUE makes the caller the initialiser (it must call
+/// `InitOnceComplete`); TRUE with `*fPending` FALSE gives the context of a completed
+/// initialisation. Without `INIT_ONCE_ASYNC` a caller blocks while another thread initialises.
+/// `INIT_ONCE_CHECK_ONLY` never begins or blocks: FALSE with `ERROR_GEN_FAILURE` until done.
+#[no_mangle]
+pub unsafe extern "C" fn InitOnceBeginInitialize(
+    once: *mut usize,
+    flags: u32,
+    pending: *mut i32,
+    ctx: *mut usize,
+) -> i32 {
+    let _t = crate::trace_call!("InitOnceBeginInitialize", once, flags, pending, ctx);
+    ffi::win(0, || {
+        if once.is_null()
+            || pending.is_null()
+            || flags & !(INIT_ONCE_CHECK_ONLY | INIT_ONCE_ASYNC) != 0
+            || flags == INIT_ONCE_CHECK_ONLY | INIT_ONCE_ASYNC
+        {
+            return Err(WsaError::ERROR_INVALID_PARAMETER);
+        }
+        // SAFETY: the caller's INIT_ONCE is a live, aligned pointer-sized word, atomic access only.
+        let word = unsafe { AtomicUsize::from_ptr(once) };
+        // SAFETY: as above, its low half.
+        let low32 = unsafe { low(once) };
+        let state = if flags & INIT_ONCE_CHECK_ONLY != 0 {
+            let v = word.load(Ordering::Acquire);
+            if v & 3 != ONCE_DONE {
+                return Err(WsaError::ERROR_GEN_FAILURE);
+            }
+            OnceBegin::Done(v & !3)
+        } else {
+            once_begin(word, low32, flags & INIT_ONCE_ASYNC != 0)?
+        };
+        let is_pending = match state {
+            OnceBegin::Pending => 1,
+            OnceBegin::Done(c) => {
+                if !ctx.is_null() {
+                    // SAFETY: a non-NULL lpContext is a writable pointer by the caller's contract.
+                    unsafe { ctx.write(c) };
+                }
+                0
+            }
+        };
+        // SAFETY: fPending is a non-NULL writable BOOL by the caller's contract.
+        unsafe { pending.write(is_pending) };
+        Ok(1)
+    })
+}
+
+/// `BOOL InitOnceComplete(LPINIT_ONCE, DWORD dwFlags, LPVOID lpContext)`: store the context
+/// (low `INIT_ONCE_CTX_RESERVED_BITS` clear) and release the blocked threads, or with
+/// `INIT_ONCE_INIT_FAILED` (synchronous only, NULL context) let one of them initialise instead.
+/// With `INIT_ONCE_ASYNC` the first completion wins; later ones fail with `ERROR_GEN_FAILURE`.
+#[no_mangle]
+pub unsafe extern "C" fn InitOnceComplete(once: *mut usize, flags: u32, ctx: usize) -> i32 {
+    let _t = crate::trace_call!("InitOnceComplete", once, flags, ctx);
+    ffi::win(0, || {
+        let failed = flags & INIT_ONCE_INIT_FAILED != 0;
+        let asynchronous = flags & INIT_ONCE_ASYNC != 0;
+        if once.is_null()
+            || flags & !(INIT_ONCE_ASYNC | INIT_ONCE_INIT_FAILED) != 0
+            || ctx & 3 != 0
+            || (failed && (asynchronous || ctx != 0))
+        {
+            return Err(WsaError::ERROR_INVALID_PARAMETER);
+        }
+        // SAFETY: the caller's INIT_ONCE is a live, aligned pointer-sized word, atomic access only.
+        let word = unsafe { AtomicUsize::from_ptr(once) };
+        // SAFETY: as above, its low half.
+        let low32 = unsafe { low(once) };
+        once_complete(word, low32, asynchronous, failed, ctx)?;
+        Ok(1)
     })
 }
 
