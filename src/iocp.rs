@@ -220,6 +220,9 @@ pub struct Blocked(Option<Arc<Port>>);
 impl Drop for Blocked {
     fn drop(&mut self) {
         let Some(p) = self.0.take() else { return };
+        // The guard ends right after the sleeping syscall, whose errno the caller reads next.
+        // SAFETY: the calling thread's errno slot.
+        let errno = unsafe { *libc::__errno_location() };
         // Counted again only if the thread is still the port's and still blocked (a port
         // wait in between made it come back already).
         let still = ACTIVE
@@ -231,6 +234,8 @@ impl Drop for Blocked {
         if still {
             p.st.lock().active += 1;
         }
+        // SAFETY: as above.
+        unsafe { *libc::__errno_location() = errno };
     }
 }
 

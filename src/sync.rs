@@ -39,6 +39,7 @@ fn futex_wait(word: &AtomicU32, expected: u32, deadline: Option<Instant>) -> boo
     let tsp = ts
         .as_ref()
         .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    let _blocked = crate::iocp::blocking(-1);
     // SAFETY: FUTEX_WAIT on a live, aligned 32-bit word with a valid or NULL timeout; every
     // return is re-checked by the caller.
     let r = unsafe {
