@@ -3,21 +3,23 @@
  * (MS docs "I/O Completion Ports": "...when a running thread enters a wait state ... the
  * system can allow another thread to run", and the concurrency value limits only the threads
  * that run). Checked with a port of concurrency 1 and two worker threads: the first packet's
- * thread blocks, in turn, in WaitForSingleObject on an event, in Sleep, in a blocking recv and
- * in EnterCriticalSection; the second packet must reach the other thread while the first is
- * still blocked, which is what then unblocks it (the event is set, the data sent, the critical
- * section left) -- without the rule the program would deadlock until the wait timed out.
- * (Wine releases every waiting thread whatever the concurrency value, so it passes there too;
- * the rule that a thread running on is counted is test_iocp_concurrency's, native only.) */
+ * thread blocks, in turn, in WaitForSingleObject on an event, in Sleep, in a blocking recv, in
+ * EnterCriticalSection and in AcquireSRWLockExclusive; the second packet must reach the other
+ * thread while the first is still blocked, which is what then unblocks it (the event is set,
+ * the data sent, the lock released) -- without the rule the program would deadlock until the
+ * wait timed out. (Wine releases every waiting thread whatever the concurrency value, so it
+ * passes there too; the rule that a thread running on is counted is test_iocp_concurrency's,
+ * native only.) */
 #include "testutil.h"
 
 enum { K_QUIT = 1, K_BLOCK, K_MARK };
-enum { B_EVENT, B_SLEEP, B_RECV, B_CS };
+enum { B_EVENT, B_SLEEP, B_RECV, B_CS, B_SRW };
 
 static HANDLE port, ev_block, ev_marked, ev_blocking;
 static volatile LONG how;
 static SOCKET rs;
 static CRITICAL_SECTION cs;
+static SRWLOCK srw = SRWLOCK_INIT;
 static volatile DWORD block_result;
 static volatile LONG marks;
 
@@ -57,11 +59,17 @@ static DWORD WINAPI worker(LPVOID arg)
             LeaveCriticalSection(&cs);
             block_result = WAIT_OBJECT_0;
             break;
+        case B_SRW:
+            AcquireSRWLockExclusive(&srw);
+            ReleaseSRWLockExclusive(&srw);
+            block_result = WAIT_OBJECT_0;
+            break;
         }
     }
 }
 
-static const char *names[] = {"WaitForSingleObject", "Sleep", "blocking recv", "EnterCriticalSection"};
+static const char *names[] = {"WaitForSingleObject", "Sleep", "blocking recv", "EnterCriticalSection",
+                              "AcquireSRWLockExclusive"};
 
 static void run(LONG b, SOCKET peer)
 {
@@ -73,6 +81,8 @@ static void run(LONG b, SOCKET peer)
     ResetEvent(ev_blocking);
     if (b == B_CS)
         EnterCriticalSection(&cs);
+    else if (b == B_SRW)
+        AcquireSRWLockExclusive(&srw);
     ok(PostQueuedCompletionStatus(port, 0, K_BLOCK, NULL), "post: %lu", (unsigned long)GetLastError());
     ok(WaitForSingleObject(ev_blocking, 3000) == WAIT_OBJECT_0, "%s: no thread took the first packet", names[b]);
     t0 = tu_now_ms();
@@ -88,6 +98,8 @@ static void run(LONG b, SOCKET peer)
         ok(send(peer, "x", 1, 0) == 1, "send: %d", WSAGetLastError());
     else if (b == B_CS)
         LeaveCriticalSection(&cs);
+    else if (b == B_SRW)
+        ReleaseSRWLockExclusive(&srw);
     t0 = tu_now_ms();
     while (block_result == 0xdeadbeef && tu_now_ms() - t0 < 4000)
         Sleep(10);
@@ -120,7 +132,8 @@ int main(void)
     run(B_SLEEP, peer);
     run(B_RECV, peer);
     run(B_CS, peer);
-    ok(marks == 4, "%ld marks, want 4", (long)marks);
+    run(B_SRW, peer);
+    ok(marks == 5, "%ld marks, want 5", (long)marks);
 
     for (i = 0; i < 2; i++)
         PostQueuedCompletionStatus(port, 0, K_QUIT, NULL);
