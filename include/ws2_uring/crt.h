@@ -580,51 +580,74 @@ static inline LPWSTR lstrcatW(LPWSTR dst, LPCWSTR src)
     return dst;
 }
 
-/* lstrcmp compares as CompareString in the user's locale (a word sort), not by byte value:
+/* lstrcmp compares as CompareString in the user's locale (a word sort), not by code value:
  * symbols before digits before letters, letters alphabetically regardless of case, and for
  * strings equal that way, lower case before upper case. This is that order over ASCII; other
- * bytes sort after ASCII by value. */
-static inline int ws2_uring_sort_weight_(unsigned char c)
+ * code units (bytes for the A forms, UTF-16 units for the W forms) sort after ASCII by value. */
+static inline int ws2_uring_sort_weight_(unsigned c)
 {
     if (c >= 'a' && c <= 'z')
-        return 0x200 + (c - 'a') * 2;
+        return 0x200 + (int)(c - 'a') * 2;
     if (c >= 'A' && c <= 'Z')
-        return 0x200 + (c - 'A') * 2;
+        return 0x200 + (int)(c - 'A') * 2;
     if (c >= '0' && c <= '9')
-        return 0x100 + (c - '0');
-    return c < 0x80 ? c : 0x300 + c;
+        return 0x100 + (int)(c - '0');
+    return c < 0x80 ? (int)c : 0x300 + (int)c;
 }
 
-static inline int ws2_uring_lstrcmp_(LPCSTR a, LPCSTR b, int ignore_case)
+/* Code unit i of a string of 1-byte (char) or 2-byte (WCHAR) units, as an unsigned value. */
+static inline unsigned ws2_uring_code_unit_(const void *s, size_t i, size_t unit)
 {
-    const unsigned char *p = (const unsigned char *)(a ? a : "");
-    const unsigned char *q = (const unsigned char *)(b ? b : "");
-    const unsigned char *p0 = p, *q0 = q;
-    for (;; p++, q++) {
-        int wp = *p ? ws2_uring_sort_weight_(*p) : -1;
-        int wq = *q ? ws2_uring_sort_weight_(*q) : -1;
+    return unit == 1 ? (unsigned)((const unsigned char *)s)[i] : (unsigned)((const WCHAR *)s)[i];
+}
+
+/* The lstrcmp order over strings of `unit`-byte code units; NULL compares as "". */
+static inline int ws2_uring_lstrcmp_(const void *a, const void *b, size_t unit, int ignore_case)
+{
+    const WCHAR zero = 0; /* an empty string of either unit size */
+    const void *p = a ? a : (const void *)&zero;
+    const void *q = b ? b : (const void *)&zero;
+    unsigned cp, cq;
+    int wp, wq;
+    size_t i;
+    for (i = 0;; i++) {
+        cp = ws2_uring_code_unit_(p, i, unit);
+        cq = ws2_uring_code_unit_(q, i, unit);
+        wp = cp ? ws2_uring_sort_weight_(cp) : -1;
+        wq = cq ? ws2_uring_sort_weight_(cq) : -1;
         if (wp != wq)
             return wp < wq ? -1 : 1;
-        if (!*p)
+        if (!cp)
             break;
     }
     if (ignore_case)
         return 0;
-    for (p = p0, q = q0; *p; p++, q++) {
-        if (*p != *q) /* same letter, different case: lower case first */
-            return (*p >= 'a' && *p <= 'z') ? -1 : 1;
+    for (i = 0; (cp = ws2_uring_code_unit_(p, i, unit)) != 0; i++) {
+        cq = ws2_uring_code_unit_(q, i, unit);
+        if (cp != cq) /* same letter, different case: lower case first */
+            return (cp >= 'a' && cp <= 'z') ? -1 : 1;
     }
     return 0;
 }
 
 static inline int lstrcmpA(LPCSTR a, LPCSTR b)
 {
-    return ws2_uring_lstrcmp_(a, b, 0);
+    return ws2_uring_lstrcmp_(a, b, 1, 0);
 }
 
 static inline int lstrcmpiA(LPCSTR a, LPCSTR b)
 {
-    return ws2_uring_lstrcmp_(a, b, 1);
+    return ws2_uring_lstrcmp_(a, b, 1, 1);
+}
+
+static inline int lstrcmpW(LPCWSTR a, LPCWSTR b)
+{
+    return ws2_uring_lstrcmp_(a, b, sizeof(WCHAR), 0);
+}
+
+static inline int lstrcmpiW(LPCWSTR a, LPCWSTR b)
+{
+    return ws2_uring_lstrcmp_(a, b, sizeof(WCHAR), 1);
 }
 
 #ifdef UNICODE
@@ -632,6 +655,8 @@ static inline int lstrcmpiA(LPCSTR a, LPCSTR b)
 #define lstrcpy lstrcpyW
 #define lstrcpyn lstrcpynW
 #define lstrcat lstrcatW
+#define lstrcmp lstrcmpW
+#define lstrcmpi lstrcmpiW
 #else
 #define lstrlen lstrlenA
 #define lstrcpy lstrcpyA
