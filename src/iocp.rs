@@ -262,6 +262,11 @@ fn dequeue(
     alertable: bool,
 ) -> Dequeued {
     let back = come_back(port);
+    // Collect the ring's finished operations first, without sleeping and only if no other
+    // thread is reaping. Packets of operations that completed at once keep the queue full, and
+    // a thread that took only queued packets would leave the ring's completions waiting until
+    // the queue ran dry: their connections would wait far longer than the rest.
+    engine::reap_now();
     let take_more = |st: &mut State, out: &mut [Packet], mut n: usize| {
         while n < out.len() {
             match st.packets.pop_front() {

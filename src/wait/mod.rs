@@ -102,6 +102,10 @@ pub fn deadline(ms: u32) -> Option<Instant> {
 /// the thread's queued calls. The thread reaps io_uring completions while it sleeps whenever
 /// it holds the reaping token.
 pub fn wait(objs: &[Arc<Event>], all: bool, deadline: Option<Instant>, alertable: bool) -> Outcome {
+    // Collect the ring's finished operations first (without sleeping, unless another thread
+    // is reaping): a wait satisfied by an already signalled object or a queued routine would
+    // otherwise leave them waiting as long as such waits keep being satisfied.
+    engine::reap_now();
     // Fast path: already satisfied, no registration needed. It still counts as a wait, so
     // the completion thread leaves reaping to this thread.
     if let Some(o) = check(objs, all) {
