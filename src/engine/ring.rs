@@ -203,7 +203,10 @@ impl Ring {
 
     /// Hand queued SQEs to the kernel (no syscall when nothing was pushed).
     pub fn enter(&self) {
-        if !self.unsubmitted.swap(false, Ordering::AcqRel) {
+        // A load first: the common case (nothing queued) then writes no shared cache line.
+        if !self.unsubmitted.load(Ordering::Acquire)
+            || !self.unsubmitted.swap(false, Ordering::AcqRel)
+        {
             return;
         }
         // The kernel short of memory or with an overflowed CQ asks to retry: reap (when no

@@ -514,7 +514,14 @@ pub(crate) unsafe fn wait_done(ov: *const Overlapped, signal: &Arc<event::Event>
 /// `ov` must point to a live OVERLAPPED.
 unsafe fn settle(h: usize, ov: *mut Overlapped, wait_for_it: bool) -> WsResult<u32> {
     // SAFETY: the caller's live OVERLAPPED.
-    let st = unsafe { engine::io::status_of(ov) };
+    let mut st = unsafe { engine::io::status_of(ov) };
+    if st == status::STATUS_PENDING && !wait_for_it {
+        // A program polling for the result: collect what the ring has finished (if no other
+        // thread is reaping), so polling sees a completion as soon as a wait would.
+        engine::reap_now();
+        // SAFETY: as above.
+        st = unsafe { engine::io::status_of(ov) };
+    }
     if st != status::STATUS_PENDING || !wait_for_it {
         return Ok(st);
     }
