@@ -164,6 +164,8 @@ impl Drop for Active {
 }
 
 thread_local! {
+    /// Packets this thread may still take before it reaps the ring again (see `dequeue`).
+    static PASS_LEFT: Cell<usize> = const { Cell::new(0) };
     static ACTIVE: Active = const { Active(RefCell::new(None), Cell::new(false)) };
     static SLOT: Arc<Mutex<Grant>> = Arc::new(Mutex::new(Grant::Nothing));
 }
@@ -262,11 +264,16 @@ fn dequeue(
     alertable: bool,
 ) -> Dequeued {
     let back = come_back(port);
-    // Collect the ring's finished operations first, without sleeping and only if no other
-    // thread is reaping. Packets of operations that completed at once keep the queue full, and
-    // a thread that took only queued packets would leave the ring's completions waiting until
-    // the queue ran dry: their connections would wait far longer than the rest.
-    engine::reap_now();
+    // Collect the ring's finished operations once per pass over the queue, as an epoll loop
+    // polls once per batch of ready sockets: packets of operations that completed at once
+    // keep a busy port's queue from running dry, and without this the operations that went
+    // to the kernel would wait in the ring until it did. Once per pass (not per call) keeps
+    // the batches a long queue gives (see docs/architecture.md for the measurements). The
+    // reap does not sleep and is skipped while another thread reaps.
+    let reap = PASS_LEFT.with(|t| t.get()) == 0;
+    if reap {
+        engine::reap_now();
+    }
     let take_more = |st: &mut State, out: &mut [Packet], mut n: usize| {
         while n < out.len() {
             match st.packets.pop_front() {
@@ -281,6 +288,10 @@ fn dequeue(
     };
     {
         let mut st = port.st.lock();
+        if reap {
+            let n = st.packets.len();
+            PASS_LEFT.with(|t| t.set(n));
+        }
         if back.is_some() {
             st.active = st.active.saturating_sub(1);
         }
@@ -288,6 +299,7 @@ fn dequeue(
             st.active += 1;
             let n = take_more(&mut st, out, 0);
             drop(st);
+            PASS_LEFT.with(|t| t.set(t.get().saturating_sub(n)));
             // It counts as a wait: the thread reaps when the queue runs dry, so the
             // completion thread leaves the ring to it instead of competing for the CPU.
             engine::note_wait();
