@@ -38,7 +38,7 @@ line() { grep -E "^[0-9a-f]{8}:trace:ws2 $1" "$log" | head -1; }
 [ -n "$(line 'closesocket\(s=0x7ffff0\) -> -1 WSAENOTSOCK\(10038\)$')" ] || fail "failing closesocket line"
 recv="$(line 'WSARecv\(')"
 [ -n "$recv" ] || fail "no WSARecv line"
-echo "$recv" | grep -Eq -- '-> -1 (WSA|ERROR)_IO_PENDING\(997\) \[ring: (RECVMSG|POLL_ADD\(IN\)) fd=[0-9]+ ud=0x[0-9a-f]+\]$' \
+echo "$recv" | grep -Eq -- '-> -1 (WSA|ERROR)_IO_PENDING\(997\) \[ring: (RECV|RECVMSG|POLL_ADD\(IN\)) fd=[0-9]+ ud=0x[0-9a-f]+\]$' \
     || fail "WSARecv line lacks its result or its ring submission: $recv"
 ud="$(echo "$recv" | sed -n 's/.*ud=\(0x[0-9a-f]*\)\]$/\1/p')"
 grep -Eq "^[0-9a-f]{8}:trace:ws2 ring: CQE ud=$ud res=" "$log" || fail "no completion line for ud=$ud"

@@ -343,22 +343,61 @@ fn submit_as(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32, poll_first: bool
     // SAFETY: the op is at the head of a queue of `sock`, whose io lock the caller holds.
     let op = unsafe { op::get(idx) };
     let fd = types::Fd(sock.fd);
-    let e: squeue::Entry = match op.kind {
-        Kind::PollIn => opcode::PollAdd::new(fd, libc::POLLIN as u32).build(),
-        Kind::Connect | Kind::Transmit => opcode::PollAdd::new(fd, libc::POLLOUT as u32).build(),
-        Kind::Accept => opcode::Accept::new(fd, std::ptr::null_mut(), std::ptr::null_mut())
-            .flags(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC)
-            .build(),
+    let (e, what): (squeue::Entry, &str) = match op.kind {
+        Kind::PollIn => (
+            opcode::PollAdd::new(fd, libc::POLLIN as u32).build(),
+            "POLL_ADD(IN)",
+        ),
+        Kind::Connect | Kind::Transmit => (
+            opcode::PollAdd::new(fd, libc::POLLOUT as u32).build(),
+            "POLL_ADD(OUT)",
+        ),
+        Kind::Accept => (
+            opcode::Accept::new(fd, std::ptr::null_mut(), std::ptr::null_mut())
+                .flags(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC)
+                .build(),
+            "ACCEPT",
+        ),
+        Kind::Recv
+            if plain_stream(sock, op)
+                && op.lflags == 0
+                && !op.whole
+                && op.iov[op.first].iov_len <= u32::MAX as usize =>
+        {
+            // One buffer on a stream, as the direct try: RECV, which spares the kernel the
+            // msghdr import of RECVMSG. No flags or address come back from it.
+            let b = op.iov[op.first];
+            op.msg.msg_flags = 0;
+            op.msg.msg_namelen = 0;
+            let e = opcode::Recv::new(fd, b.iov_base as *mut u8, b.iov_len as u32)
+                .ioprio(prio)
+                .build();
+            (e, "RECV")
+        }
         Kind::Recv => {
             op.prepare_msg();
             let mut fl = op.lflags;
             if op.whole {
                 fl |= libc::MSG_WAITALL;
             }
-            opcode::RecvMsg::new(fd, &mut op.msg)
+            let e = opcode::RecvMsg::new(fd, &mut op.msg)
                 .flags(fl as u32)
                 .ioprio(prio)
-                .build()
+                .build();
+            (e, "RECVMSG")
+        }
+        Kind::Send if plain_stream(sock, op) && op.iov[op.first].iov_len <= u32::MAX as usize => {
+            // One buffer on a stream: SEND, as the direct try uses send.
+            let b = op.iov[op.first];
+            let mut fl = op.lflags | libc::MSG_NOSIGNAL;
+            if op.whole {
+                fl |= libc::MSG_WAITALL;
+            }
+            let e = opcode::Send::new(fd, b.iov_base as *const u8, b.iov_len as u32)
+                .flags(fl)
+                .ioprio(prio)
+                .build();
+            (e, "SEND")
         }
         Kind::Send => {
             op.prepare_msg();
@@ -366,23 +405,17 @@ fn submit_as(ring: &Ring, sock: &Socket, io: &mut Io, idx: u32, poll_first: bool
             if op.whole {
                 fl |= libc::MSG_WAITALL;
             }
-            opcode::SendMsg::new(fd, &op.msg)
+            let e = opcode::SendMsg::new(fd, &op.msg)
                 .flags(fl as u32)
                 .ioprio(prio)
-                .build()
+                .build();
+            (e, "SENDMSG")
         }
     };
     op.in_kernel = true;
     io.busy[op.kind.dir()] = true;
     let ud = op::user_data(idx, op.gen);
     if crate::trace::on() {
-        let what = match op.kind {
-            Kind::PollIn => "POLL_ADD(IN)",
-            Kind::Connect | Kind::Transmit => "POLL_ADD(OUT)",
-            Kind::Accept => "ACCEPT",
-            Kind::Recv => "RECVMSG",
-            Kind::Send => "SENDMSG",
-        };
         crate::trace::op(format_args!("{what} fd={} ud={ud:#x}", sock.fd));
     }
     ring.push(&e.user_data(ud), true);

@@ -99,6 +99,8 @@ fn poll2(a: RawFd, b: RawFd, timeout: i32) -> (bool, bool) {
 const NEEDED: &[(u8, &str)] = &[
     (opcode::RecvMsg::CODE, "RECVMSG"),
     (opcode::SendMsg::CODE, "SENDMSG"),
+    (opcode::Recv::CODE, "RECV"),
+    (opcode::Send::CODE, "SEND"),
     (opcode::PollAdd::CODE, "POLL_ADD"),
     (opcode::AsyncCancel::CODE, "ASYNC_CANCEL"),
     (opcode::Accept::CODE, "ACCEPT"),
