@@ -6,21 +6,10 @@
 #define _XOPEN_SOURCE 700
 #endif
 #include "testutil.h"
-#ifdef _WIN32
-#include <io.h>
-#else
+#ifndef _WIN32
 #include <fcntl.h>
 #include <unistd.h>
 #endif
-
-static int stdout_is_terminal(void)
-{
-#ifdef _WIN32
-    return _isatty(_fileno(stdout));
-#else
-    return isatty(1);
-#endif
-}
 
 int main(void)
 {
@@ -40,7 +29,7 @@ int main(void)
        bad, (unsigned long)GetLastError());
 
     /* Redirected output (ctest captures it) is no console. */
-    if (!stdout_is_terminal()) {
+    if (!tu_isatty(1)) {
         SetLastError(0xdeadbeef);
         ok(WriteConsoleA(out, "x", 1, &n, NULL) == FALSE && GetLastError() == ERROR_INVALID_HANDLE,
            "WriteConsoleA to a redirected handle: error %lu", (unsigned long)GetLastError());

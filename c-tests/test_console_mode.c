@@ -11,31 +11,11 @@
 #define _XOPEN_SOURCE 700
 #endif
 #include "testutil.h"
-#ifdef _WIN32
-#include <io.h>
-#else
+#ifndef _WIN32
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 #endif
-
-static int stdout_is_terminal(void)
-{
-#ifdef _WIN32
-    return _isatty(_fileno(stdout));
-#else
-    return isatty(1);
-#endif
-}
-
-static int stdin_is_terminal(void)
-{
-#ifdef _WIN32
-    return _isatty(_fileno(stdin));
-#else
-    return isatty(0);
-#endif
-}
 
 #define CHECK_FAIL(call, err)                                                                    \
     do {                                                                                         \
@@ -71,12 +51,12 @@ int main(void)
 
     /* Redirected output (ctest captures it) is no console: the handle is checked before the
      * mode, so even an invalid mode gives ERROR_INVALID_HANDLE. */
-    if (!stdout_is_terminal()) {
+    if (!tu_isatty(1)) {
         CHECK_FAIL(GetConsoleMode(out, &mode), ERROR_INVALID_HANDLE);
         CHECK_FAIL(SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT), ERROR_INVALID_HANDLE);
         CHECK_FAIL(SetConsoleMode(out, 0x8000), ERROR_INVALID_HANDLE);
     }
-    if (!stdin_is_terminal()) {
+    if (!tu_isatty(0)) {
         HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
         CHECK_FAIL(GetConsoleMode(in, &mode), ERROR_INVALID_HANDLE);
         CHECK_FAIL(SetConsoleMode(in, ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT),

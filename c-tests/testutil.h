@@ -24,6 +24,11 @@
 #ifndef _WIN32
 #include <time.h>
 #endif
+#ifdef _WIN32
+#include <io.h>
+#else
+#include <unistd.h>
+#endif
 
 static int tu_checks;
 static int tu_failures;
@@ -136,6 +141,16 @@ static inline int tu_wide_eq(const WCHAR *w, const char *s)
         if (*w++ != (WCHAR)(unsigned char)*s++)
             return 0;
     return *w == 0;
+}
+
+/* Whether C runtime file descriptor `fd` (0 standard input, 1 standard output) is a terminal. */
+static inline int tu_isatty(int fd)
+{
+#ifdef _WIN32
+    return _isatty(fd);
+#else
+    return isatty(fd);
+#endif
 }
 
 /* True when the Windows build runs under Wine, for the few checks where Wine is known to
